@@ -1,0 +1,16 @@
+// txform: the command line. It only parses arguments and hands off to the subcommands.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "versions.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"txform: exactly-once Kafka transform server"};
+  app.set_version_flag("--version", txform::version_line());
+  app.require_subcommand(0, 1);
+  CLI11_PARSE(app, argc, argv);
+  if (app.get_subcommands().empty()) {
+    std::cout << app.help();
+  }
+  return 0;
+}

@@ -1,0 +1,15 @@
+#include "versions.hpp"
+
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
+
+#include "txform/version.hpp"
+
+namespace txform {
+
+std::string version_line() {
+  // rd_kafka_version_str() is the library loaded at run time, which may differ from the headers.
+  return fmt::format("txform {} (librdkafka {})", kVersion, rd_kafka_version_str());
+}
+
+}  // namespace txform

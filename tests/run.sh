@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh Debian 12 machine: dependencies, build, a private Kafka broker on
+# free loopback ports, every test (unit and integration) in the dev preset, then the unit tests again
+# under ASan/UBSan. The broker is stopped and its data removed on exit, pass or fail.
+#
+#   tests/run.sh                 everything
+#   TXFORM_TEST_PRESETS=dev tests/run.sh     skip the sanitizer pass
+#   tests/run.sh -R Transactions           extra arguments go to ctest (dev preset)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+presets=${TXFORM_TEST_PRESETS:-dev asan}
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "dependencies (Debian packages)"
+deploy/install-deps.sh
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+broker_dir=$(mktemp -d /tmp/txform-test-kafka.XXXXXX)
+cleanup() {
+  local status=$?
+  step "stopping the test broker"
+  deploy/kafka/kafka-local.sh stop --data-dir "$broker_dir" || true
+  rm -rf "$broker_dir"
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step "Kafka broker (real Apache Kafka, KRaft) on free loopback ports"
+port=$(free_port)
+controller_port=$(free_port)
+deploy/kafka/kafka-local.sh start --port "$port" --controller-port "$controller_port" --data-dir "$broker_dir"
+export TXFORM_TEST_BOOTSTRAP="127.0.0.1:$port"
+export TXFORM_KAFKA_DATA_DIR="$broker_dir"
+
+for preset in $presets; do
+  step "build: preset $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  if [ "$preset" = dev ]; then
+    step "tests: preset dev (unit + integration)"
+    ctest --preset dev "$@"
+  else
+    step "tests: preset $preset (unit)"
+    ctest --preset "$preset" -L unit
+  fi
+done
