@@ -1,0 +1,28 @@
+// The librdkafka properties txform controls itself: the one table of property locks.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace txform::config {
+
+// Which client a forced value is applied to.
+enum class Client { kConsumer, kProducer, kBoth };
+
+// One property a user may not set under `kafka.*`.
+struct LockedProperty {
+  std::string_view name;     // librdkafka property name
+  Client client;             // where txform applies its value
+  std::string_view forced;   // the value txform sets; empty when it comes from a config field
+  std::string_view own_key;  // the config key that sets it instead, if any ("group_id")
+  std::string_view why;      // shown to the user when they try to override it
+};
+
+// Every locked property, in the order the forced values are applied.
+std::span<const LockedProperty> locked_properties();
+
+// The lock for `name` (compared case-insensitively), if it is locked.
+std::optional<LockedProperty> find_locked(std::string_view name);
+
+}  // namespace txform::config

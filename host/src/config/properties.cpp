@@ -1,0 +1,144 @@
+#include "config/properties.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "config/diagnostic.hpp"
+#include "config/identity.hpp"
+#include "config/locked_properties.hpp"
+#include "config/schema.hpp"
+#include "config/secrets.hpp"
+
+namespace txform::config {
+namespace {
+
+constexpr std::string_view kDefault = "txform default";
+constexpr std::string_view kLockedSource = "txform (locked)";
+
+// Builds a list where setting a name again replaces its value in place.
+class ListBuilder {
+ public:
+  // Sets `name`; a later call for the same name wins.
+  void set(std::string name, std::string value, std::string source) {
+    const bool secret = is_secret_name(name);
+    auto found =
+        std::find_if(list_.begin(), list_.end(), [&](const Property& p) { return p.name == name; });
+    if (found != list_.end()) {
+      *found = {std::move(name), std::move(value), std::move(source), secret};
+    } else {
+      list_.push_back({std::move(name), std::move(value), std::move(source), secret});
+    }
+  }
+
+  // Sets every entry of a kafka.* map, in name order so the list is deterministic.
+  void set_all(const google::protobuf::Map<std::string, std::string>& map,
+               const std::string& path) {
+    std::vector<std::pair<std::string, std::string>> sorted(map.begin(), map.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (auto& [name, value] : sorted)
+      set(name, value, path + "." + name);
+  }
+
+  // Sets the locked values that apply to `client`.
+  void set_locked(Client client) {
+    for (const LockedProperty& lock : locked_properties()) {
+      if (lock.forced.empty()) continue;
+      if (lock.client == client || lock.client == Client::kBoth) {
+        set(std::string(lock.name), std::string(lock.forced), std::string(kLockedSource));
+      }
+    }
+  }
+
+  PropertyList take() { return std::move(list_); }
+
+ private:
+  PropertyList list_;
+};
+
+}  // namespace
+
+PropertyList consumer_properties(const v1::Config& config, unsigned worker_index) {
+  const std::string id = worker_id(config, worker_index);
+  ListBuilder list;
+  list.set("bootstrap.servers", config.bootstrap_servers(), "bootstrap_servers");
+  // Broker logs and quotas then name the worker, not "rdkafka".
+  list.set("client.id", id, std::string(kDefault));
+  // Eager protocols: Debian's librdkafka 2.0.2 has known commit bugs under cooperative-sticky.
+  list.set("partition.assignment.strategy", "range,roundrobin", std::string(kDefault));
+  list.set_all(config.kafka().common(), "kafka.common");
+  list.set_all(config.kafka().consumer(), "kafka.consumer");
+  list.set("group.id", config.group_id(), "group_id");
+  list.set("auto.offset.reset",
+           enum_yaml_name(
+               *v1::AutoOffsetReset_descriptor()->FindValueByNumber(config.auto_offset_reset())),
+           "auto_offset_reset");
+  if (config.static_membership()) list.set("group.instance.id", id, "static_membership");
+  list.set_locked(Client::kConsumer);
+  return list.take();
+}
+
+PropertyList producer_properties(const v1::Config& config, unsigned worker_index) {
+  const std::string id = worker_id(config, worker_index);
+  ListBuilder list;
+  list.set("bootstrap.servers", config.bootstrap_servers(), "bootstrap_servers");
+  list.set("client.id", id, std::string(kDefault));
+  // Java's default partitioner, so keys land where Java producers would put them.
+  list.set("partitioner", "murmur2_random", std::string(kDefault));
+  list.set_all(config.kafka().common(), "kafka.common");
+  list.set_all(config.kafka().producer(), "kafka.producer");
+  list.set("transaction.timeout.ms", std::to_string(config.transaction_timeout_ms()),
+           "transaction_timeout_ms");
+  // at_least_once has no transactions: without transactional.id the producer is only idempotent.
+  if (config.processing_guarantee() == v1::EXACTLY_ONCE) {
+    list.set("transactional.id", id, "transactional_id");
+  }
+  list.set_locked(Client::kProducer);
+  return list.take();
+}
+
+const Property* find_property(const PropertyList& properties, std::string_view name) {
+  for (const Property& property : properties) {
+    if (property.name == name) return &property;
+  }
+  return nullptr;
+}
+
+void apply_properties(rd_kafka_conf_t* conf, const PropertyList& properties) {
+  std::vector<Diagnostic> errors;
+  std::array<char, 512> errstr{};
+  for (const Property& property : properties) {
+    if (rd_kafka_conf_set(conf, property.name.c_str(), property.value.c_str(), errstr.data(),
+                          errstr.size()) == RD_KAFKA_CONF_OK) {
+      continue;
+    }
+    // librdkafka's message may quote the value ("Invalid value \"...\""); a secret must not leak.
+    std::string reason = errstr.data();
+    if (property.secret) reason = scrub(std::move(reason), property.value);
+    errors.push_back({"", property.source, 0, 0,
+                      fmt::format("librdkafka rejected property {}: {}; see librdkafka's "
+                                  "CONFIGURATION.md for its names and values",
+                                  property.name, reason)});
+  }
+  if (!errors.empty()) throw ConfigError(std::move(errors));
+}
+
+std::vector<std::pair<std::string, std::string>> as_pairs(const PropertyList& properties) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  pairs.reserve(properties.size());
+  for (const Property& property : properties)
+    pairs.emplace_back(property.name, property.value);
+  return pairs;
+}
+
+std::string format_properties(const PropertyList& properties) {
+  std::string text;
+  for (const Property& property : properties) {
+    text += fmt::format("{} = {}  # {}\n", property.name,
+                        property.secret ? std::string(kRedacted) : property.value, property.source);
+  }
+  return text;
+}
+
+}  // namespace txform::config
