@@ -3,12 +3,15 @@
 #include <iostream>
 
 #include "cli/plugins_command.hpp"
+#include "cli/run_command.hpp"
 #include "versions.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"txform: exactly-once Kafka transform server"};
   app.set_version_flag("--version", txform::version_line());
   app.require_subcommand(0, 1);
+  txform::cli::add_run_command(app);
+  txform::cli::add_check_command(app);
   txform::cli::add_plugins_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty()) {

@@ -1,0 +1,107 @@
+#include "app/plugin_processor.hpp"
+
+namespace txform::app {
+namespace {
+
+engine::ProcessOutcome to_outcome(const plugin::ProcessResult& result) {
+  switch (result.status) {
+    case plugin::Status::ok:
+      return {};
+    case plugin::Status::record_error:
+      return {engine::ProcessStatus::kRecordError, std::string(result.message),
+              std::string(result.plugin)};
+    case plugin::Status::retry:
+      return {engine::ProcessStatus::kRetry, std::string(result.message),
+              std::string(result.plugin)};
+    case plugin::Status::fatal:
+      break;
+  }
+  return {engine::ProcessStatus::kFatal, std::string(result.message), std::string(result.plugin)};
+}
+
+std::string_view bytes(const void* data, size_t size) {
+  return std::string_view(static_cast<const char*>(data), data == nullptr ? 0 : size);
+}
+
+}  // namespace
+
+PluginProcessor::PluginProcessor(std::unique_ptr<plugin::PluginChain> chain)
+    : chain_(std::move(chain)) {}
+
+engine::ProcessOutcome PluginProcessor::process(const rd_kafka_message_t& input,
+                                                engine::OutputWriter& out) {
+  // Zero-copy view of the consumed message: plugins read librdkafka's buffers directly.
+  input_headers_.clear();
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(&input, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      input_headers_.push_back(plugin::make_header(name, bytes(value, size)));
+    }
+  }
+  plugin::InputRecord record;
+  record.topic = rd_kafka_topic_name(input.rkt);
+  record.partition = input.partition;
+  record.offset = input.offset;
+  record.key = bytes(input.key, input.key_len);
+  record.value = bytes(input.payload, input.len);
+  record.headers = input_headers_;
+  record.timestamp_ms = rd_kafka_message_timestamp(&input, nullptr);
+
+  out_ = &out;
+  // Outputs keep their input's timestamp unless a plugin sets one.
+  input_timestamp_ms_ = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
+  const auto result = chain_->process(record, *this);
+  out_ = nullptr;
+  return to_outcome(result);
+}
+
+engine::ProcessOutcome PluginProcessor::flush(engine::OutputWriter& out) {
+  out_ = &out;
+  input_timestamp_ms_ = 0;
+  const auto result = chain_->flush(*this);
+  out_ = nullptr;
+  return to_outcome(result);
+}
+
+engine::ProcessOutcome PluginProcessor::on_commit() {
+  return to_outcome(chain_->on_commit());
+}
+
+engine::ProcessOutcome PluginProcessor::on_abort() {
+  return to_outcome(chain_->on_abort());
+}
+
+std::string PluginProcessor::describe() const {
+  std::string text;
+  for (const auto& label : chain_->labels())
+    text += (text.empty() ? "" : ",") + label;
+  return text;
+}
+
+void PluginProcessor::write(const plugin::OutputRecord& record) {
+  engine::OutputRecord output;
+  if (record.topic) output.topic = *record.topic;
+  if (record.partition) output.partition = *record.partition;
+  output.key = record.key.data();
+  output.key_len = record.key.size();
+  output.value = record.value.data();
+  output.value_len = record.value.size();
+  output.timestamp_ms = record.timestamp_ms.value_or(input_timestamp_ms_);
+  if (!record.headers.empty()) {
+    output.headers = rd_kafka_headers_new(record.headers.size());
+    for (const auto& header : record.headers) {
+      rd_kafka_header_add(output.headers, header.key.data, static_cast<ssize_t>(header.key.size),
+                          header.value.data, static_cast<ssize_t>(header.value.size));
+    }
+  }
+  // A record that cannot be produced is remembered by the writer; the engine then applies the
+  // error policy to the input record.
+  out_->write(output);
+}
+
+}  // namespace txform::app

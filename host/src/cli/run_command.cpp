@@ -1,0 +1,135 @@
+#include "cli/run_command.hpp"
+
+#include <spdlog/logger.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/plugin_processor.hpp"
+#include "app/worker_options.hpp"
+#include "cli/pipeline_setup.hpp"
+#include "config/diagnostic.hpp"
+#include "config/dump.hpp"
+#include "config/properties.hpp"
+#include "engine/exit_codes.hpp"
+#include "engine/workers.hpp"
+#include "kafka/handles.hpp"
+#include "versions.hpp"
+
+namespace txform::cli {
+namespace {
+
+int run(const std::string& config_path) {
+  // Before any thread exists (librdkafka's included): only run_workers() receives signals.
+  engine::block_stop_signals();
+  const auto loaded = load_config_or_exit(config_path);
+  const auto& config = loaded.config;
+  auto log = setup_logging(config);
+  for (const auto& warning : loaded.warnings)
+    log->warn("{}", config::to_string(warning));
+  log->info(
+      "{}: group {}, output {}, {} worker(s), {}", version_line(), config.group_id(),
+      config.output_topic(), config.workers(),
+      config.processing_guarantee() == config::v1::EXACTLY_ONCE ? "exactly-once" : "at-least-once");
+
+  auto plugins = load_plugins_or_exit(config, config.workers(), log);
+  std::string chain;
+  for (const auto& label : plugins.loaded.labels())
+    chain += (chain.empty() ? "" : " -> ") + label;
+  log->info("plugin chain: {}", chain);
+
+  const auto workers = app::worker_options(config);
+  return engine::run_workers(workers, [&](int worker) {
+    return std::make_unique<app::PluginProcessor>(std::move(plugins.chains.at(worker)));
+  });
+}
+
+// Asks the brokers for every topic the pipeline names; returns the problems found.
+std::vector<std::string> probe_topics(const config::v1::Config& config) {
+  kafka::ConfPtr conf(rd_kafka_conf_new());
+  config::apply_properties(conf.get(), config::producer_properties(config, 0));
+  char errstr[512];
+  // A plain producer handle: it asks for metadata without joining the group or fencing anyone.
+  rd_kafka_conf_set(conf.get(), "transactional.id", nullptr, errstr, sizeof errstr);
+  kafka::KafkaPtr client(rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), errstr, sizeof errstr));
+  if (!client) return {std::string("cannot create a client: ") + errstr};
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (auto err = rd_kafka_metadata(client.get(), 1, nullptr, &metadata, 10000)) {
+    return {"brokers " + config.bootstrap_servers() + " did not answer: " + rd_kafka_err2str(err)};
+  }
+  std::vector<std::string> wanted(config.input_topics().begin(), config.input_topics().end());
+  wanted.push_back(config.output_topic());
+  wanted.insert(wanted.end(), config.allowed_output_topics().begin(),
+                config.allowed_output_topics().end());
+  if (config.error_policy().on_record_error() == config::v1::DEAD_LETTER) {
+    wanted.push_back(config.error_policy().dead_letter_topic());
+  }
+  std::vector<std::string> problems;
+  for (const auto& topic : wanted) {
+    if (!topic.empty() && topic[0] == '^') continue;  // a pattern: nothing to look up
+    bool found = false;
+    for (int i = 0; i < metadata->topic_cnt; ++i) {
+      found = found || (topic == metadata->topics[i].topic && metadata->topics[i].err == 0);
+    }
+    if (!found) problems.push_back("topic '" + topic + "' does not exist");
+  }
+  rd_kafka_metadata_destroy(metadata);
+  return problems;
+}
+
+int check(const std::string& config_path, bool connect) {
+  const auto loaded = load_config_or_exit(config_path);
+  const auto& config = loaded.config;
+  auto log = setup_logging(config);
+  for (const auto& warning : loaded.warnings) {
+    std::cout << "warning: " << config::to_string(warning) << "\n";
+  }
+  std::cout << "# effective configuration (" << config_path << ")\n"
+            << config::redacted_dump(loaded) << "\n";
+  for (unsigned i = 0; i < config.workers(); ++i) {
+    std::cout << "# worker " << i << " consumer\n"
+              << config::format_properties(config::consumer_properties(config, i)) << "\n"
+              << "# worker " << i << " producer\n"
+              << config::format_properties(config::producer_properties(config, i)) << "\n";
+  }
+  auto plugins = load_plugins_or_exit(config, 1, log);
+  for (const auto& info : plugins.loaded.plugins()) {
+    std::cout << "plugin " << info.label << " (ABI " << info.abi_major << "." << info.abi_minor
+              << ") " << info.file.string() << " sha256 " << info.sha256 << "\n";
+  }
+  if (connect) {
+    const auto problems = probe_topics(config);
+    for (const auto& problem : problems)
+      std::cerr << "txform check: " << problem << "\n";
+    if (!problems.empty()) return kExitConfigError;
+    std::cout << "brokers answered; every topic exists\n";
+  }
+  std::cout << "configuration OK\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto config_path = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("run", "Run the pipeline described by a config file");
+  cmd->add_option("-c,--config", *config_path, "Pipeline config (YAML)")->required();
+  cmd->callback([config_path] {
+    const int code = run(*config_path);
+    if (code != kExitOk) throw CLI::RuntimeError(code);
+  });
+}
+
+void add_check_command(CLI::App& app) {
+  auto config_path = std::make_shared<std::string>();
+  auto connect = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("check", "Validate a config file and its plugins");
+  cmd->add_option("-c,--config", *config_path, "Pipeline config (YAML)")->required();
+  cmd->add_flag("--connect", *connect, "Also ask the brokers for the topics the pipeline uses");
+  cmd->callback([config_path, connect] {
+    const int code = check(*config_path, *connect);
+    if (code != kExitOk) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace txform::cli

@@ -1,0 +1,35 @@
+// The engine's view of the plugin chain: one input record in, zero or more outputs written.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <string>
+
+namespace txform::engine {
+
+class OutputWriter;
+
+enum class ProcessStatus { kOk, kRecordError, kRetry, kFatal };
+
+struct ProcessOutcome {
+  ProcessStatus status = ProcessStatus::kOk;
+  std::string message;  // why, when not kOk
+  std::string plugin;   // name@version of the plugin that failed
+};
+
+class RecordProcessor {
+ public:
+  virtual ~RecordProcessor() = default;
+  // Runs the chain on `input` (borrowed until return), writing outputs through `out`.
+  virtual ProcessOutcome process(const rd_kafka_message_t& input, OutputWriter& out) = 0;
+  // Emits what the chain buffered; called before every commit, into the closing transaction.
+  virtual ProcessOutcome flush(OutputWriter&) { return {}; }
+  // Transaction hooks: in-memory plugin state follows the transaction's fate. A failing hook
+  // (anything but kOk) stops the worker.
+  virtual ProcessOutcome on_commit() = 0;
+  virtual ProcessOutcome on_abort() = 0;
+  // name@version of every plugin, in chain order ("a@1.0,b@2.1").
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace txform::engine

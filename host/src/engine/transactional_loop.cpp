@@ -1,0 +1,573 @@
+// The exactly-once state machine of one worker, in the order a reader meets it:
+//
+//   create clients -> init_transactions -> subscribe -> poll loop:
+//     first record after a commit   -> begin_transaction
+//     each record                   -> plugin chain -> outputs produced into the transaction
+//     interval / records / bytes    -> send_offsets_to_transaction + commit_transaction
+//     partitions revoked            -> commit first (abort if the assignment was lost)
+//     txn_requires_abort            -> abort_transaction, rewind to committed offsets, on_abort
+//     retriable (timeouts included) -> call the same API again; never abort an ambiguous commit
+//     fatal (fenced, ...)           -> stop with kExitKafkaFatal so a supervisor restarts us
+//   SIGTERM -> commit the open transaction, close the consumer, flush, exit 0.
+//
+// Modelled on librdkafka's examples/transactions.c.
+#include "engine/transactional_loop.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/dead_letter.hpp"
+#include "engine/exit_codes.hpp"
+#include "kafka/error.hpp"
+
+namespace txform::engine {
+namespace {
+
+// Leaves the loop with an exit code. Thrown only on the loop's own thread, never through a
+// librdkafka callback (callbacks park it in pending_stop_).
+struct Stop {
+  int exit_code;
+  std::string reason;
+};
+
+constexpr int kCallTimeoutMs = 30000;  // one transactional API call; retried when retriable
+// init_transactions is retried on timeout, so a short call makes an unreachable broker visible
+// in the log early.
+constexpr int kInitTimeoutMs = 5000;
+constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
+
+void apply_properties(rd_kafka_conf_t* conf, const PropertyList& properties) {
+  char errstr[512];
+  for (const auto& [key, value] : properties) {
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+      // The value may be a secret: name the key only.
+      throw Stop{kExitConfigError, "librdkafka property '" + key + "': " + errstr};
+    }
+  }
+}
+
+std::string describe(const rd_kafka_message_t& message) {
+  return std::string(rd_kafka_topic_name(message.rkt)) + "[" + std::to_string(message.partition) +
+         "]@" + std::to_string(message.offset);
+}
+
+}  // namespace
+
+TransactionalLoop::TransactionalLoop(EngineOptions options, RecordProcessor& processor,
+                                     const std::atomic<int>& stop,
+                                     std::shared_ptr<spdlog::logger> log)
+    : options_(std::move(options)), processor_(processor), stop_(stop), log_(std::move(log)) {}
+
+TransactionalLoop::~TransactionalLoop() {
+  // Topic handles belong to the producer: release them before it.
+  writer_.reset();
+  consumer_.reset();
+  producer_.reset();
+}
+
+int TransactionalLoop::run() {
+  try {
+    create_producer();
+    create_consumer();
+    init_transactions();
+    kafka::PartitionListPtr topics(
+        rd_kafka_topic_partition_list_new(static_cast<int>(options_.input_topics.size())));
+    for (const auto& topic : options_.input_topics) {
+      rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    if (auto err = rd_kafka_subscribe(consumer_.get(), topics.get())) {
+      throw Stop{kExitConfigError, std::string("subscribe: ") + rd_kafka_err2str(err)};
+    }
+    poll_loop();
+    shutdown();
+    return kExitOk;
+  } catch (const Stop& stop) {
+    if (stop.exit_code == kExitOk) {
+      log_->info("stopped before the first transaction: {}", stop.reason);
+    } else {
+      log_->error("stopping: {}", stop.reason);
+    }
+    // A fenced producer cannot abort; the consumer must still be closed here: destroying an
+    // open one runs the revoke callback while consumer_ is already being reset.
+    if (stop.exit_code == kExitKafkaFatal) in_transaction_ = false;
+    abort_after_failure();
+    return stop.exit_code;
+  }
+}
+
+// ---- clients ----------------------------------------------------------------------------------
+
+void TransactionalLoop::create_producer() {
+  kafka::ConfPtr conf(rd_kafka_conf_new());
+  // Locked properties (idempotence, acks=all, transactional.id) come in the property list.
+  apply_properties(conf.get(), options_.producer_properties);
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_report);
+  rd_kafka_conf_set_error_cb(conf.get(), client_error);
+  rd_kafka_conf_set_log_cb(conf.get(), client_log);
+  char errstr[512];
+  producer_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
+  if (!producer_) throw Stop{kExitConfigError, std::string("creating the producer: ") + errstr};
+  conf.release();  // rd_kafka_new took it
+  writer_ = std::make_unique<OutputWriter>(producer_.get(), options_.output_topic,
+                                           options_.allowed_output_topics);
+  if (options_.on_record_error == ErrorPolicy::kDeadLetter) {
+    dead_letter_topic_ = writer_->topic_handle(options_.dead_letter_topic);
+  }
+}
+
+void TransactionalLoop::create_consumer() {
+  kafka::ConfPtr conf(rd_kafka_conf_new());
+  // Auto commit is off and isolation is read_committed (locked): offsets ride in the
+  // transaction, and we must never read another producer's aborted records.
+  apply_properties(conf.get(), options_.consumer_properties);
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), rebalance_trampoline);
+  rd_kafka_conf_set_error_cb(conf.get(), client_error);
+  rd_kafka_conf_set_log_cb(conf.get(), client_log);
+  char errstr[512];
+  consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
+  if (!consumer_) throw Stop{kExitConfigError, std::string("creating the consumer: ") + errstr};
+  conf.release();
+  // Serve the consumer's events (errors, rebalances) from rd_kafka_consumer_poll().
+  rd_kafka_poll_set_consumer(consumer_.get());
+}
+
+void TransactionalLoop::init_transactions() {
+  if (!options_.exactly_once) return;
+  // Fences any older instance with our transactional.id and aborts its open transaction.
+  // A broker that is not reachable yet makes this time out (retriable): keep trying.
+  try {
+    retry_while_retriable("init_transactions", [&] {
+      if (stop_.load() != kRunning) throw Stop{kExitOk, "stop requested while waiting for Kafka"};
+      return rd_kafka_init_transactions(producer_.get(), kInitTimeoutMs);
+    });
+  } catch (const kafka::Error& error) {
+    // Fenced, not authorised, ...: the producer is unusable; a supervisor restarts us.
+    throw Stop{kExitKafkaFatal, error.what()};
+  }
+  log_->info("transactional producer ready (transactional.id {})", options_.transactional_id);
+}
+
+// ---- the poll loop ----------------------------------------------------------------------------
+
+void TransactionalLoop::poll_loop() {
+  while (stop_.load(std::memory_order_relaxed) == kRunning) {
+    int timeout_ms = 100;
+    if (in_transaction_) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          transaction_deadline_ - std::chrono::steady_clock::now());
+      timeout_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 100));
+    }
+    kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_.get(), timeout_ms));
+    if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
+    if (message) handle_message(*message);
+    rd_kafka_poll(producer_.get(), 0);  // delivery reports and producer errors
+    if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
+    if (in_transaction_ && commit_due()) commit_transaction("commit bound reached");
+  }
+  if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal: aborting"};
+}
+
+void TransactionalLoop::handle_message(const rd_kafka_message_t& message) {
+  if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    process_record(message);
+    return;
+  }
+  if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
+  if (message.err == RD_KAFKA_RESP_ERR__FATAL) {
+    throw Stop{kExitKafkaFatal, std::string("consumer: ") + rd_kafka_message_errstr(&message)};
+  }
+  // Unknown topic, broker down, ...: the consumer retries by itself; say so and go on.
+  log_->warn("consumer: {}", rd_kafka_message_errstr(&message));
+}
+
+void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
+  if (!in_transaction_) begin_transaction();
+  writer_->begin_input();
+
+  ProcessOutcome outcome;
+  const char* status = "RECORD_ERROR";
+  unsigned attempt = 1;
+  RecordId id;
+  const bool replayed = !verdicts_.empty() || !retry_attempts_.empty();
+  if (replayed) {
+    id = RecordId{rd_kafka_topic_name(message.rkt), message.partition, message.offset};
+    if (auto tries = retry_attempts_.find(id); tries != retry_attempts_.end()) {
+      attempt = tries->second + 1;
+    }
+  }
+  if (auto verdict = replayed ? verdicts_.find(id) : verdicts_.end(); verdict != verdicts_.end()) {
+    // Decided before the abort that took back this record's partial output.
+    // Its status was decided then too: RECORD_ERROR, RETRY_EXHAUSTED or PRODUCE_FAILED.
+    outcome = std::move(verdict->second.first);
+    status = verdict->second.second;
+    verdicts_.erase(verdict);
+  } else {
+    outcome = processor_.process(message, *writer_);
+    if (writer_->failed_for_input()) {
+      // A fenced or otherwise dead producer refuses every record: that is no record's fault.
+      char reason[512];
+      if (rd_kafka_fatal_error(producer_.get(), reason, sizeof reason)) {
+        throw Stop{kExitKafkaFatal, std::string("fatal Kafka error: ") + reason};
+      }
+      // Neither is an abortable transaction (a failed AddPartitionsToTxn, ...), whose producer
+      // refuses every further output: abort, rewind and replay.
+      if (writer_->failure_code() == RD_KAFKA_RESP_ERR__STATE) {
+        abort_transaction_and_rewind(writer_->failure());
+        return;
+      }
+    }
+    if (outcome.status == ProcessStatus::kOk && writer_->failed_for_input()) {
+      outcome = {ProcessStatus::kRecordError, writer_->failure(), "(output)"};
+      status = "PRODUCE_FAILED";
+    }
+  }
+
+  switch (outcome.status) {
+    case ProcessStatus::kOk:
+      break;
+    case ProcessStatus::kFatal:
+      throw Stop{kExitPluginFatal, "plugin " + outcome.plugin + " returned FATAL on " +
+                                       describe(message) + ": " + outcome.message};
+    case ProcessStatus::kRetry:
+      if (!replayed)
+        id = RecordId{rd_kafka_topic_name(message.rkt), message.partition, message.offset};
+      if (attempt <= static_cast<unsigned>(options_.max_retries)) {
+        retry_attempts_[id] = attempt;
+        abort_transaction_and_rewind("plugin " + outcome.plugin + " asked to retry " +
+                                     describe(message) + " (attempt " + std::to_string(attempt) +
+                                     "): " + outcome.message);
+        sleep_unless_stopped(options_.retry_backoff);
+        return;
+      }
+      outcome.status = ProcessStatus::kRecordError;
+      outcome.message = "still failing after " + std::to_string(options_.max_retries) +
+                        " retries: " + outcome.message;
+      status = "RETRY_EXHAUSTED";
+      [[fallthrough]];
+    case ProcessStatus::kRecordError:
+      if (writer_->written_for_input() > 0) {
+        // Part of this record's output is already in the transaction: take it back by aborting,
+        // and apply the error policy when the record comes round again.
+        if (!replayed)
+          id = RecordId{rd_kafka_topic_name(message.rkt), message.partition, message.offset};
+        verdicts_[id] = {outcome, status};
+        abort_transaction_and_rewind("record " + describe(message) +
+                                     " failed after writing output: " + outcome.message);
+        return;
+      }
+      if (!apply_error_policy(message, outcome, status, attempt)) return;  // aborted
+      break;
+  }
+
+  // Committed offset = last processed + 1.
+  offsets_[PartitionKey{message.rkt, message.partition}] = message.offset + 1;
+  ++transaction_records_;
+  transaction_bytes_ += message.len + message.key_len;
+}
+
+bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
+                                           const ProcessOutcome& outcome, const char* status,
+                                           unsigned attempt) {
+  const std::string where = describe(message);
+  switch (options_.on_record_error) {
+    case ErrorPolicy::kFail:
+      throw Stop{kExitPluginFatal, std::string(status) + " on " + where + " (plugin " +
+                                       outcome.plugin + "): " + outcome.message +
+                                       "; error policy is fail"};
+    case ErrorPolicy::kSkip:
+      log_->warn("skipping {} ({}, plugin {}): {}", where, status, outcome.plugin, outcome.message);
+      return true;
+    case ErrorPolicy::kDeadLetter: {
+      // The envelope goes into the same transaction as the input's offset: exactly once.
+      const std::string letter = make_dead_letter(message, outcome, status, attempt);
+      OutputRecord record;
+      record.key = message.key;
+      record.key_len = message.key_len;
+      record.value = letter.data();
+      record.value_len = letter.size();
+      if (!writer_->write_to(dead_letter_topic_, record)) {
+        if (writer_->failure_code() == RD_KAFKA_RESP_ERR__STATE) {  // see process_record
+          abort_transaction_and_rewind("dead-lettering " + where + ": " + writer_->failure());
+          return false;
+        }
+        throw Stop{writer_->failure_code() == RD_KAFKA_RESP_ERR__FATAL ? kExitKafkaFatal
+                                                                       : kExitPluginFatal,
+                   "cannot dead-letter " + where + ": " + writer_->failure()};
+      }
+      log_->warn("dead-lettered {} to {} ({}, plugin {}): {}", where, options_.dead_letter_topic,
+                 status, outcome.plugin, outcome.message);
+      return true;
+    }
+  }
+  return true;
+}
+
+// ---- transactions -----------------------------------------------------------------------------
+
+void TransactionalLoop::begin_transaction() {
+  if (options_.exactly_once) {
+    if (rd_kafka_error_t* raw = rd_kafka_begin_transaction(producer_.get())) {
+      const auto error = kafka::Error::from("begin_transaction", raw);
+      throw Stop{error.is_fatal() ? kExitKafkaFatal : kExitPluginFatal, error.what()};
+    }
+  }
+  in_transaction_ = true;
+  transaction_deadline_ = std::chrono::steady_clock::now() + options_.commit_interval;
+}
+
+bool TransactionalLoop::commit_due() const {
+  return transaction_records_ >= options_.commit_max_records ||
+         transaction_bytes_ >= options_.commit_max_bytes ||
+         std::chrono::steady_clock::now() >= transaction_deadline_;
+}
+
+kafka::PartitionListPtr TransactionalLoop::offsets_to_commit() const {
+  kafka::PartitionListPtr list(
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets_.size())));
+  for (const auto& [key, offset] : offsets_) {
+    rd_kafka_topic_partition_list_add(list.get(), rd_kafka_topic_name(key.topic), key.partition)
+        ->offset = offset;
+  }
+  return list;
+}
+
+void TransactionalLoop::commit_transaction(const char* why) {
+  if (!in_transaction_) return;
+  // What plugins buffered belongs to this transaction: it goes in before the offsets.
+  writer_->begin_input();
+  const ProcessOutcome flushed = processor_.flush(*writer_);
+  if (flushed.status == ProcessStatus::kRetry) {
+    abort_transaction_and_rewind("plugin " + flushed.plugin +
+                                 " asked to retry its flush: " + flushed.message);
+    return;
+  }
+  if (flushed.status != ProcessStatus::kOk || writer_->failed_for_input()) {
+    throw Stop{kExitPluginFatal,
+               "flush before commit failed (" + flushed.plugin + "): " +
+                   (flushed.status != ProcessStatus::kOk ? flushed.message : writer_->failure())};
+  }
+  if (!options_.exactly_once) {
+    commit_at_least_once();
+    return;
+  }
+  const auto commit_started = std::chrono::steady_clock::now();
+  try {
+    if (!offsets_.empty()) {
+      // Fresh group metadata on every commit (KIP-447): the broker fences us if a rebalance
+      // gave our partitions to another member since.
+      kafka::GroupMetadataPtr group(rd_kafka_consumer_group_metadata(consumer_.get()));
+      const auto offsets = offsets_to_commit();
+      retry_while_retriable("send_offsets_to_transaction", [&] {
+        return rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group.get(),
+                                                    kCallTimeoutMs);
+      });
+    }
+    // A timed-out commit is ambiguous: retry the commit itself, never abort (KAFKA-17754).
+    retry_while_retriable("commit_transaction", [&] {
+      return rd_kafka_commit_transaction(producer_.get(), kCallTimeoutMs);
+    });
+  } catch (const kafka::Error& error) {
+    if (error.is_fatal()) throw Stop{kExitKafkaFatal, error.what()};
+    abort_transaction_and_rewind(std::string(why) + ": " + error.what());
+    return;
+  }
+  const std::chrono::duration<double, std::milli> took =
+      std::chrono::steady_clock::now() - commit_started;
+  log_->debug("committed {} records, {} bytes in {:.3f} ms ({})", transaction_records_,
+              transaction_bytes_, took.count(), why);
+  transaction_committed();
+}
+
+void TransactionalLoop::transaction_committed() {
+  in_transaction_ = false;
+  offsets_.clear();
+  transaction_records_ = transaction_bytes_ = 0;
+  retry_attempts_.clear();
+  const ProcessOutcome hook = processor_.on_commit();
+  if (hook.status != ProcessStatus::kOk) {
+    throw Stop{kExitPluginFatal, "plugin " + hook.plugin + " failed on_commit: " + hook.message};
+  }
+}
+
+void TransactionalLoop::commit_at_least_once() {
+  // Offsets are committed only after every output before them was delivered.
+  while (rd_kafka_flush(producer_.get(), 1000) == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+    if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal while flushing"};
+    log_->warn("waiting for {} outputs to be delivered", rd_kafka_outq_len(producer_.get()));
+  }
+  if (delivery_failed_) {
+    delivery_failed_ = false;
+    abort_transaction_and_rewind("an output could not be delivered");
+    return;
+  }
+  if (!offsets_.empty()) {
+    const auto offsets = offsets_to_commit();
+    if (auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 0)) {
+      abort_transaction_and_rewind(std::string("committing offsets: ") + rd_kafka_err2str(err));
+      return;
+    }
+  }
+  transaction_committed();
+}
+
+void TransactionalLoop::abort_transaction_and_rewind(const std::string& why, bool rewind) {
+  log_->warn("aborting transaction of {} records: {}", transaction_records_, why);
+  if (options_.exactly_once) {
+    try {
+      retry_while_retriable("abort_transaction", [&] {
+        return rd_kafka_abort_transaction(producer_.get(), kCallTimeoutMs);
+      });
+    } catch (const kafka::Error& error) {
+      throw Stop{kExitKafkaFatal, error.what()};
+    }
+  }
+  in_transaction_ = false;
+  offsets_.clear();
+  transaction_records_ = transaction_bytes_ = 0;
+  const ProcessOutcome hook = processor_.on_abort();
+  if (hook.status != ProcessStatus::kOk) {
+    throw Stop{kExitPluginFatal, "plugin " + hook.plugin + " failed on_abort: " + hook.message};
+  }
+  // The consumer's position is past the aborted records: it does not rewind by itself.
+  if (rewind) rewind_consumer();
+}
+
+void TransactionalLoop::rewind_consumer() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (auto err = rd_kafka_assignment(consumer_.get(), &raw)) {
+    throw Stop{kExitKafkaFatal, std::string("reading the assignment: ") + rd_kafka_err2str(err)};
+  }
+  kafka::PartitionListPtr assignment(raw);
+  if (assignment->cnt == 0) return;
+  auto backoff = std::chrono::milliseconds(100);
+  while (auto err = rd_kafka_committed(consumer_.get(), assignment.get(), kCallTimeoutMs)) {
+    if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal while rewinding"};
+    log_->warn("fetching committed offsets to rewind: {}; retrying", rd_kafka_err2str(err));
+    sleep_unless_stopped(backoff);
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+  // Re-assigning restarts every partition's fetch at its committed offset and discards what
+  // was prefetched (librdkafka 2.0.2's seek is less reliable around rebalances). A partition
+  // without a committed offset keeps RD_KAFKA_OFFSET_INVALID: auto.offset.reset applies.
+  if (auto err = rd_kafka_assign(consumer_.get(), assignment.get())) {
+    throw Stop{kExitKafkaFatal, std::string("rewinding (assign): ") + rd_kafka_err2str(err)};
+  }
+}
+
+void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
+                                     rd_kafka_topic_partition_list_t* partitions) {
+  try {
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      log_->info("assigned {} partitions", partitions->cnt);
+      rd_kafka_assign(consumer_.get(), partitions);
+      return;
+    }
+    if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && in_transaction_ && !pending_stop_) {
+      if (rd_kafka_assignment_lost(consumer_.get())) {
+        // Another member may already own these partitions: our work on them must not commit.
+        abort_transaction_and_rewind("assignment lost", false);
+      } else {
+        commit_transaction("partitions revoked");  // revoked: commit before giving them up
+      }
+    }
+    log_->info("revoked {} partitions", partitions->cnt);
+  } catch (const Stop& stop) {
+    pending_stop_.emplace(stop.exit_code, stop.reason);
+  }
+  rd_kafka_assign(consumer_.get(), nullptr);
+}
+
+// ---- stopping ---------------------------------------------------------------------------------
+
+void TransactionalLoop::shutdown() {
+  log_->info("stopping: committing the open transaction ({} records)", transaction_records_);
+  commit_transaction("shutdown");
+  // Leaves the group (unless static membership is configured); the revoke finds no transaction.
+  rd_kafka_consumer_close(consumer_.get());
+  if (rd_kafka_flush(producer_.get(), 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log_->warn("{} records still queued at exit", rd_kafka_outq_len(producer_.get()));
+  }
+  log_->info("stopped cleanly");
+}
+
+void TransactionalLoop::abort_after_failure() {
+  pending_stop_.emplace(kExitPluginFatal, "stopping");  // the revoke callback must not commit
+  if (producer_ && in_transaction_ && options_.exactly_once) {
+    if (rd_kafka_error_t* error = rd_kafka_abort_transaction(producer_.get(), 5000)) {
+      log_->warn("abort on exit: {}", rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+    in_transaction_ = false;
+    processor_.on_abort();  // stopping anyway: its outcome changes nothing
+  }
+  if (consumer_) rd_kafka_consumer_close(consumer_.get());
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+template <typename Call>
+void TransactionalLoop::retry_while_retriable(const char* what, Call call) {
+  auto backoff = std::chrono::milliseconds(100);
+  for (unsigned attempt = 1;; ++attempt) {
+    rd_kafka_error_t* raw = call();
+    if (raw == nullptr) return;
+    auto error = kafka::Error::from(what, raw);
+    if (!error.is_retriable()) throw error;
+    if (stop_.load() == kStopNow)
+      throw Stop{kExitForced, std::string("second signal during ") + what};
+    log_->warn("{} (attempt {}); retrying in {} ms", error.what(), attempt, backoff.count());
+    sleep_unless_stopped(backoff);
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+}
+
+void TransactionalLoop::sleep_unless_stopped(std::chrono::milliseconds duration) const {
+  const auto until = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < until && stop_.load() != kStopNow) {
+    std::this_thread::sleep_for(std::min(duration, std::chrono::milliseconds(50)));
+  }
+}
+
+void TransactionalLoop::rebalance_trampoline(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                             rd_kafka_topic_partition_list_t* partitions,
+                                             void* opaque) {
+  static_cast<TransactionalLoop*>(opaque)->on_rebalance(err, partitions);
+}
+
+void TransactionalLoop::delivery_report(rd_kafka_t*, const rd_kafka_message_t* message,
+                                        void* opaque) {
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  auto* self = static_cast<TransactionalLoop*>(opaque);
+  // Under exactly-once the transaction is now abortable and commit reports it; under
+  // at-least-once the offsets must not be committed.
+  self->delivery_failed_ = true;
+  self->log_->warn("delivery to {} failed: {}", rd_kafka_topic_name(message->rkt),
+                   rd_kafka_err2str(message->err));
+}
+
+void TransactionalLoop::client_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<TransactionalLoop*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char detail[512];
+    rd_kafka_fatal_error(rk, detail, sizeof detail);
+    self->pending_stop_.emplace(kExitKafkaFatal, std::string("fatal Kafka error: ") + detail);
+    return;
+  }
+  // Broker down, all brokers down, ...: librdkafka reconnects by itself.
+  self->log_->warn("{}: {}", rd_kafka_name(rk), reason);
+}
+
+void TransactionalLoop::client_log(const rd_kafka_t* rk, int level, const char* facility,
+                                   const char* line) {
+  auto* self = static_cast<TransactionalLoop*>(rd_kafka_opaque(rk));
+  const auto spd_level = level <= 3   ? spdlog::level::err
+                         : level <= 4 ? spdlog::level::warn
+                         : level <= 6 ? spdlog::level::info
+                                      : spdlog::level::debug;
+  self->log_->log(spd_level, "librdkafka {} {}: {}", rd_kafka_name(rk), facility, line);
+}
+
+}  // namespace txform::engine

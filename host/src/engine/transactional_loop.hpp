@@ -1,0 +1,105 @@
+// One worker's exactly-once consume-transform-produce loop (see transactional_loop.cpp).
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+#include "engine/options.hpp"
+#include "engine/output_writer.hpp"
+#include "engine/record_processor.hpp"
+#include "kafka/handles.hpp"
+
+namespace txform::engine {
+
+// Shared by every worker of a process: 0 run, 1 stop cleanly (commit), 2 stop now (abort).
+enum StopLevel : int { kRunning = 0, kStopCleanly = 1, kStopNow = 2 };
+
+class TransactionalLoop {
+ public:
+  TransactionalLoop(EngineOptions options, RecordProcessor& processor, const std::atomic<int>& stop,
+                    std::shared_ptr<spdlog::logger> log);
+  ~TransactionalLoop();
+  TransactionalLoop(const TransactionalLoop&) = delete;
+  TransactionalLoop& operator=(const TransactionalLoop&) = delete;
+
+  // Runs until stopped or a fatal error; returns the process exit code (exit_codes.hpp).
+  int run();
+
+ private:
+  struct PartitionKey {
+    rd_kafka_topic_t* topic;
+    int32_t partition;
+    bool operator==(const PartitionKey&) const = default;
+  };
+  struct PartitionKeyHash {
+    size_t operator()(const PartitionKey& key) const {
+      return std::hash<const void*>()(key.topic) ^ static_cast<size_t>(key.partition);
+    }
+  };
+  using RecordId = std::tuple<std::string, int32_t, int64_t>;  // topic, partition, offset
+
+  void create_producer();
+  void create_consumer();
+  void init_transactions();
+  void poll_loop();
+  void handle_message(const rd_kafka_message_t& message);
+  void process_record(const rd_kafka_message_t& message);
+  // False when the transaction was aborted instead (the record will be replayed).
+  bool apply_error_policy(const rd_kafka_message_t& message, const ProcessOutcome& outcome,
+                          const char* status, unsigned attempt);
+  void begin_transaction();
+  bool commit_due() const;
+  void commit_transaction(const char* why);
+  void commit_at_least_once();
+  void transaction_committed();
+  void abort_transaction_and_rewind(const std::string& why, bool rewind = true);
+  void rewind_consumer();
+  void shutdown();
+  void abort_after_failure();
+  void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  kafka::PartitionListPtr offsets_to_commit() const;
+  template <typename Call>
+  void retry_while_retriable(const char* what, Call call);
+  void sleep_unless_stopped(std::chrono::milliseconds duration) const;
+
+  static void rebalance_trampoline(rd_kafka_t*, rd_kafka_resp_err_t,
+                                   rd_kafka_topic_partition_list_t*, void* opaque);
+  static void delivery_report(rd_kafka_t*, const rd_kafka_message_t*, void* opaque);
+  static void client_error(rd_kafka_t*, int err, const char* reason, void* opaque);
+  static void client_log(const rd_kafka_t*, int level, const char* facility, const char* line);
+
+  EngineOptions options_;
+  RecordProcessor& processor_;
+  const std::atomic<int>& stop_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  kafka::KafkaPtr producer_;
+  kafka::KafkaPtr consumer_;
+  std::unique_ptr<OutputWriter> writer_;
+  rd_kafka_topic_t* dead_letter_topic_ = nullptr;
+
+  // The open transaction: next offset to commit per input partition, and its size.
+  bool in_transaction_ = false;
+  std::chrono::steady_clock::time_point transaction_deadline_;
+  std::unordered_map<PartitionKey, int64_t, PartitionKeyHash> offsets_;
+  size_t transaction_records_ = 0;
+  size_t transaction_bytes_ = 0;
+
+  // Records replayed after an abort: plugin RETRY attempts, and verdicts decided before the
+  // abort (a record whose outputs were partly written when it failed).
+  std::map<RecordId, unsigned> retry_attempts_;
+  std::map<RecordId, std::pair<ProcessOutcome, const char*>> verdicts_;  // with its status
+
+  bool delivery_failed_ = false;  // at-least-once: a failed delivery forbids committing offsets
+  std::optional<std::pair<int, std::string>> pending_stop_;  // raised inside a callback
+};
+
+}  // namespace txform::engine

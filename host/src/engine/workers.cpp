@@ -1,0 +1,85 @@
+#include "engine/workers.hpp"
+
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+#include "engine/exit_codes.hpp"
+#include "engine/logging.hpp"
+#include "engine/transactional_loop.hpp"
+
+namespace txform::engine {
+namespace {
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+void block_stop_signals() {
+  const sigset_t set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactory& make_processor) {
+  block_stop_signals();
+  std::atomic<int> stop{kRunning};
+  std::atomic<int> running{static_cast<int>(workers.size())};
+  std::vector<int> exit_codes(workers.size(), kExitOk);
+  auto log = make_logger("txform");
+
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        auto processor = make_processor(static_cast<int>(i));
+        TransactionalLoop loop(workers[i], *processor, stop,
+                               make_logger(workers[i].transactional_id));
+        exit_codes[i] = loop.run();
+      } catch (const std::exception& error) {
+        log->error("worker {}: {}", i, error.what());
+        exit_codes[i] = kExitConfigError;
+      }
+      // One worker down stops the process: a supervisor restarts it whole.
+      if (exit_codes[i] != kExitOk) {
+        int expected = kRunning;
+        stop.compare_exchange_strong(expected, kStopCleanly);
+      }
+      --running;
+    });
+  }
+
+  // The signal thread is this one: wait for signals until every worker has finished.
+  const sigset_t set = stop_signals();
+  const timespec tick{0, 100'000'000};
+  while (running.load() > 0) {
+    const int signal = sigtimedwait(&set, nullptr, &tick);
+    if (signal == SIGHUP) {
+      log->info("SIGHUP: plugin reload is not supported yet; ignored");
+    } else if (signal == SIGINT || signal == SIGTERM) {
+      if (stop.load() == kRunning) {
+        log->info("{}: committing the open transactions and stopping (signal again to abort)",
+                  strsignal(signal));
+        stop = kStopCleanly;
+      } else {
+        log->warn("{} again: aborting the open transactions", strsignal(signal));
+        stop = kStopNow;
+      }
+    }
+  }
+  for (auto& thread : threads)
+    thread.join();
+  for (int code : exit_codes) {
+    if (code != kExitOk) return code;
+  }
+  return stop.load() == kStopNow ? kExitForced : kExitOk;
+}
+
+}  // namespace txform::engine

@@ -1,0 +1,192 @@
+// Faults injected into the mock cluster's transactional requests, coordinators and brokers: the
+// loop retries what is retriable, aborts and rewinds what requires it, exits with
+// kExitKafkaFatal when fenced, and no input is lost or doubled in what the cluster holds.
+#include "engine/exit_codes.hpp"
+#include "engine/transactional_loop.hpp"
+#include "mock_harness.hpp"
+
+namespace txform::testing {
+namespace {
+
+// Kafka protocol request keys (librdkafka's RD_KAFKAP_*, not in its public headers).
+constexpr int16_t kInitProducerId = 22;
+constexpr int16_t kAddPartitionsToTxn = 24;
+constexpr int16_t kAddOffsetsToTxn = 25;
+constexpr int16_t kEndTxn = 26;
+constexpr int16_t kTxnOffsetCommit = 28;
+
+constexpr int kInputs = 200;
+
+class TransactionalLoopFaults : public MockLoopTest {
+ protected:
+  void SetUp() override {
+    MockLoopTest::SetUp();
+    produce_inputs(*cluster_, input_, kInputPartitions, 0, kInputs);
+  }
+  // Runs the engine over every input with one output each; returns the exit code.
+  int run_all() {
+    FakeProcessor processor(*journal_, [](int) { return Script{}; });
+    return run_until(options(), processor, [&] { return all_committed(kInputs); });
+  }
+  void expect_all_once() {
+    expect_exactly_once(kInputs, [](int) { return 1; });
+    expect_offsets_at_end(kInputs);
+  }
+  void push(int16_t api, std::initializer_list<rd_kafka_resp_err_t> errors) {
+    std::vector<rd_kafka_resp_err_t> list(errors);
+    rd_kafka_mock_push_request_errors_array(cluster_->get(), api, list.size(), list.data());
+  }
+  // Delays the next `api` request on broker 1 (both coordinators) by `delay_ms`.
+  void delay(int16_t api, int delay_ms) {
+    ASSERT_EQ(rd_kafka_mock_broker_push_request_error_rtts(cluster_->get(), 1, api, 1,
+                                                           RD_KAFKA_RESP_ERR_NO_ERROR, delay_ms),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+};
+
+TEST_F(TransactionalLoopFaults, InitProducerIdCoordinatorErrorsAreRetried) {
+  push(kInitProducerId,
+       {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
+  EXPECT_EQ(run_all(), kExitOk);
+  expect_all_once();
+  EXPECT_EQ(journal_->aborts(), 0);
+}
+
+TEST_F(TransactionalLoopFaults, InitProducerIdTimeoutIsRetriedByTheEngine) {
+  journal_->set_call_timeout_ms(300);
+  delay(kInitProducerId, 1500);
+  EXPECT_EQ(run_all(), kExitOk);
+  EXPECT_GE(journal_->read([&] { return journal_->init_retriable; }), 1);
+  expect_all_once();
+}
+
+TEST_F(TransactionalLoopFaults, FencedAtInitProducerIdExitsWithKafkaFatal) {
+  push(kInitProducerId, {RD_KAFKA_RESP_ERR_PRODUCER_FENCED});
+  EXPECT_EQ(run_all(), kExitKafkaFatal);
+  journal_->read([&] {
+    EXPECT_TRUE(journal_->process_calls.empty());
+    EXPECT_TRUE(journal_->transactions.empty());
+  });
+}
+
+TEST_F(TransactionalLoopFaults, AbortableAddPartitionsToTxnAbortsRewindsAndReplays) {
+  // Under `fail`, a producer refusing outputs because the transaction failed must not be
+  // mistaken for a bad record.
+  auto opts = options();
+  opts.on_record_error = engine::ErrorPolicy::kFail;
+  push(kAddPartitionsToTxn, {RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
+  FakeProcessor processor(*journal_, [](int) { return Script{}; });
+  EXPECT_EQ(run_until(opts, processor, [&] { return all_committed(kInputs); }), kExitOk);
+  expect_all_once();
+  EXPECT_EQ(journal_->aborts(), 1);
+  EXPECT_EQ(journal_->read([&] { return journal_->on_abort_calls; }), 1);
+}
+
+TEST_F(TransactionalLoopFaults, TxnOffsetCommitCoordinatorErrorIsRetried) {
+  push(kTxnOffsetCommit, {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE});
+  EXPECT_EQ(run_all(), kExitOk);
+  expect_all_once();
+  EXPECT_EQ(journal_->aborts(), 0);
+}
+
+TEST_F(TransactionalLoopFaults, AddOffsetsToTxnTimeoutIsRetriedByTheEngine) {
+  // send_offsets_to_transaction = AddOffsetsToTxn (transaction coordinator), then
+  // TxnOffsetCommit (group coordinator); librdkafka 2.0.2 lets only the first time out.
+  journal_->set_call_timeout_ms(300);
+  delay(kAddOffsetsToTxn, 1500);
+  EXPECT_EQ(run_all(), kExitOk);
+  EXPECT_GE(journal_->read([&] { return journal_->send_offsets_retriable; }), 1);
+  expect_all_once();
+  EXPECT_EQ(journal_->aborts(), 0);
+}
+
+TEST_F(TransactionalLoopFaults, AbortableTxnOffsetCommitAbortsRewindsAndReplays) {
+  // A generation the group no longer has: the transaction must not commit these offsets.
+  push(kTxnOffsetCommit, {RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION});
+  EXPECT_EQ(run_all(), kExitOk);
+  expect_all_once();
+  EXPECT_EQ(journal_->aborts(), 1);
+  EXPECT_EQ(journal_->read([&] { return journal_->on_abort_calls; }), 1);
+}
+
+TEST_F(TransactionalLoopFaults, EndTxnCoordinatorErrorsAreRetriedNotAborted) {
+  push(kEndTxn, {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
+  EXPECT_EQ(run_all(), kExitOk);
+  expect_all_once();
+  EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
+}
+
+TEST_F(TransactionalLoopFaults, EndTxnTimeoutRetriesTheCommitNeverAborts) {
+  // The commit's outcome is unknown when the call times out: only retrying it is safe.
+  journal_->set_call_timeout_ms(300);
+  delay(kEndTxn, 1500);
+  EXPECT_EQ(run_all(), kExitOk);
+  EXPECT_GE(journal_->read([&] { return journal_->commit_retriable; }), 1);
+  EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
+  expect_all_once();
+}
+
+TEST_F(TransactionalLoopFaults, FencedAtEndTxnExitsWithKafkaFatalAndARestartLosesNothing) {
+  push(kEndTxn, {RD_KAFKA_RESP_ERR_PRODUCER_FENCED});
+  {
+    FakeProcessor processor(*journal_, [](int) { return Script{}; });
+    EngineThread engine(options(), processor, log_);
+    EXPECT_EQ(engine.wait(), kExitKafkaFatal);  // returns by itself
+  }
+  journal_->read([&] {
+    EXPECT_EQ(journal_->commits(), 0);
+    EXPECT_EQ(journal_->abort_calls, 0);  // a fenced producer cannot abort
+  });
+  EXPECT_EQ(run_all(), kExitOk);
+  expect_all_once();
+}
+
+TEST_F(TransactionalLoopFaults, CoordinatorsMoveToOtherBrokers) {
+  constexpr int kMore = 100;
+  FakeProcessor processor(*journal_, [](int) { return Script{}; });
+  EngineThread engine(options(), processor, log_);
+  ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs); }));
+  rd_kafka_mock_coordinator_set(cluster_->get(), "transaction", transactional_id_.c_str(), 2);
+  rd_kafka_mock_coordinator_set(cluster_->get(), "group", group_.c_str(), 3);
+  produce_inputs(*cluster_, input_, kInputPartitions, kInputs, kMore);
+  ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs + kMore); }));
+  engine.stop(engine::kStopCleanly);
+  EXPECT_EQ(engine.wait(), kExitOk);
+  expect_exactly_once(kInputs + kMore, [](int) { return 1; });
+  expect_offsets_at_end(kInputs + kMore);
+  EXPECT_EQ(journal_->aborts(), 0);
+}
+
+TEST_F(TransactionalLoopFaults, BrokerDownStallsTheCommitWhichIsRetriedNotAborted) {
+  constexpr int kMore = 100;
+  // Inputs on broker 2, the group coordinator on broker 3 (a group member whose coordinator
+  // is gone for a session timeout is expelled), outputs and the transaction coordinator on
+  // broker 1, which goes down.
+  for (int32_t partition = 0; partition < kInputPartitions; ++partition) {
+    rd_kafka_mock_partition_set_leader(cluster_->get(), input_.c_str(), partition, 2);
+  }
+  rd_kafka_mock_coordinator_set(cluster_->get(), "group", group_.c_str(), 3);
+  journal_->set_call_timeout_ms(300);
+  auto opts = options();
+  opts.producer_properties.emplace_back("reconnect.backoff.max.ms", "200");  // default 10 s
+  FakeProcessor processor(*journal_, [](int) { return Script{}; });
+  EngineThread engine(opts, processor, log_);
+  ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs); }));
+
+  ASSERT_EQ(rd_kafka_mock_broker_set_down(cluster_->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  produce_inputs(*cluster_, input_, kInputPartitions, kInputs, kMore);
+  // Up again once the engine has seen a transactional call time out.
+  EXPECT_TRUE(journal_->wait_until(
+      [&] { return journal_->send_offsets_retriable + journal_->commit_retriable > 0; }));
+  ASSERT_EQ(rd_kafka_mock_broker_set_up(cluster_->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs + kMore); }));
+  engine.stop(engine::kStopCleanly);
+  EXPECT_EQ(engine.wait(), kExitOk);
+  expect_exactly_once(kInputs + kMore, [](int) { return 1; });
+  expect_offsets_at_end(kInputs + kMore);
+  EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
+}
+
+}  // namespace
+}  // namespace txform::testing
