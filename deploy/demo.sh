@@ -39,7 +39,7 @@ txform_pid=""
 stop_all() {
   trap - INT TERM EXIT
   if [ -n "$txform_pid" ] && kill -0 "$txform_pid" 2>/dev/null; then
-    step "stopping txform (SIGTERM: commit the open transaction, leave the group)"
+    step "stopping txform (SIGTERM: it commits its open transaction)"
     kill -TERM "$txform_pid"
     local code=0
     wait "$txform_pid" || code=$?
@@ -71,7 +71,6 @@ step "committed output"
 
 echo
 echo "txform log: $log"
-echo "metrics:    http://127.0.0.1:9464/metrics"
 
 if [ -t 0 ]; then
   step "running: one new transaction a second; Ctrl-C stops txform and the broker"

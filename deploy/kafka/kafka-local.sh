@@ -212,6 +212,19 @@ cmd_status() {
   return $down
 }
 
+# Kafka's CLI classes, logging warnings and errors only, to stderr.
+run_tool() {
+  local config="$cache_dir/tools-log4j2.xml"
+  [ -f "$config" ] || cat >"$config" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<Configuration status="warn">
+  <Appenders><Console name="stderr" target="SYSTEM_ERR"><PatternLayout pattern="%p %m%n"/></Console></Appenders>
+  <Loggers><Root level="warn"><AppenderRef ref="stderr"/></Root></Loggers>
+</Configuration>
+XML
+  java_cmd -Dlog4j2.configurationFile="$config" "$@"
+}
+
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
@@ -221,7 +234,7 @@ main() {
     status) [ "${1:-}" = --data-dir ] && data_dir=$2; cmd_status ;;
     logs) load_cluster; tail -n "${LINES:-100}" "$(node_dir "${1:-1}")/server.log" ;;
     bootstrap) load_cluster; bootstrap_servers ;;
-    tool) ensure_jars; [ $# -ge 1 ] || die "tool: name a main class"; java_cmd -Dlog4j2.configurationFile=/dev/null "$@" ;;
+    tool) ensure_jars; [ $# -ge 1 ] || die "tool: name a main class"; run_tool "$@" ;;
     *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }

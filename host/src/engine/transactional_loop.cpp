@@ -484,6 +484,7 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
 
 void TransactionalLoop::shutdown() {
   log_->info("stopping: committing the open transaction ({} records)", transaction_records_);
+  shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_timeout;
   commit_transaction("shutdown");
   // Leaves the group (unless static membership is configured); the revoke finds no transaction.
   rd_kafka_consumer_close(consumer_.get());
@@ -518,6 +519,11 @@ void TransactionalLoop::retry_while_retriable(const char* what, Call call) {
     if (!error.is_retriable()) throw error;
     if (stop_.load() == kStopNow)
       throw Stop{kExitForced, std::string("second signal during ") + what};
+    if (shutdown_deadline_ && std::chrono::steady_clock::now() > *shutdown_deadline_) {
+      // A supervisor's kill would come next; abort ourselves and say why instead.
+      throw Stop{kExitKafkaFatal, std::string("shutdown_timeout_ms passed while ") + what +
+                                      " kept failing: " + error.what()};
+    }
     log_->warn("{} (attempt {}); retrying in {} ms", error.what(), attempt, backoff.count());
     sleep_unless_stopped(backoff);
     backoff = std::min(backoff * 2, kMaxBackoff);

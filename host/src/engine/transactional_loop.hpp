@@ -98,6 +98,8 @@ class TransactionalLoop {
   std::map<RecordId, unsigned> retry_attempts_;
   std::map<RecordId, std::pair<ProcessOutcome, const char*>> verdicts_;  // with its status
 
+  // Set on SIGTERM: retries of the final commit give up (and abort) after shutdown_timeout.
+  std::optional<std::chrono::steady_clock::time_point> shutdown_deadline_;
   bool delivery_failed_ = false;  // at-least-once: a failed delivery forbids committing offsets
   std::optional<std::pair<int, std::string>> pending_stop_;  // raised inside a callback
 };
