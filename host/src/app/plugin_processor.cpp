@@ -1,5 +1,7 @@
 #include "app/plugin_processor.hpp"
 
+#include "kafka/headers.hpp"
+
 namespace txform::app {
 namespace {
 
@@ -32,17 +34,9 @@ engine::ProcessOutcome PluginProcessor::process(const rd_kafka_message_t& input,
                                                 engine::OutputWriter& out) {
   // Zero-copy view of the consumed message: plugins read librdkafka's buffers directly.
   input_headers_.clear();
-  rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(&input, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* name = nullptr;
-    const void* value = nullptr;
-    size_t size = 0;
-    for (size_t i = 0;
-         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i) {
-      input_headers_.push_back(plugin::make_header(name, bytes(value, size)));
-    }
-  }
+  kafka::for_each_header(input, [this](const char* name, const void* value, size_t size) {
+    input_headers_.push_back(plugin::make_header(name, bytes(value, size)));
+  });
   plugin::InputRecord record;
   record.topic = rd_kafka_topic_name(input.rkt);
   record.partition = input.partition;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "kafka/headers.hpp"
 #include "txform/dead_letter.pb.h"
 
 namespace txform::engine {
@@ -13,20 +14,11 @@ std::string make_dead_letter(const rd_kafka_message_t& input, const ProcessOutco
   if (input.payload != nullptr) {
     letter.set_value(static_cast<const char*>(input.payload), input.len);
   }
-  rd_kafka_headers_t* headers = nullptr;
-  // The message keeps ownership of its headers; we only read them.
-  if (rd_kafka_message_headers(&input, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* name = nullptr;
-    const void* value = nullptr;
-    size_t size = 0;
-    for (size_t i = 0;
-         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i) {
-      auto* header = letter.add_headers();
-      header->set_key(name);
-      if (value != nullptr) header->set_value(static_cast<const char*>(value), size);
-    }
-  }
+  kafka::for_each_header(input, [&letter](const char* name, const void* value, size_t size) {
+    auto* header = letter.add_headers();
+    header->set_key(name);
+    if (value != nullptr) header->set_value(static_cast<const char*>(value), size);
+  });
   letter.set_timestamp_ms(rd_kafka_message_timestamp(&input, nullptr));
   letter.set_source_topic(rd_kafka_topic_name(input.rkt));
   letter.set_source_partition(input.partition);
