@@ -6,6 +6,7 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka>=2.0)
 find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 find_package(Protobuf REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
+find_package(civetweb CONFIG REQUIRED)  # libcivetweb-dev, which prometheus-cpp-dev depends on
 find_package(yaml-cpp REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)

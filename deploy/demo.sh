@@ -71,6 +71,7 @@ step "committed output"
 
 echo
 echo "txform log: $log"
+echo "metrics:    http://127.0.0.1:9464/metrics   (health: /healthz, /readyz)"
 
 if [ -t 0 ]; then
   step "running: one new transaction a second; Ctrl-C stops txform and the broker"

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format git ca-certificates
   # libraries the host, SDK and tests link against
   librdkafka-dev libboost-dev libboost-filesystem-dev libprotobuf-dev protobuf-compiler
-  prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  prometheus-cpp-dev libcivetweb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
   # the real Kafka broker (fetched by Maven from Maven Central) and the tools tests use
   openjdk-17-jre-headless maven kcat prometheus

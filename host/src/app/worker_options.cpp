@@ -17,6 +17,15 @@ engine::ErrorPolicy error_policy(config::v1::OnRecordError policy) {
   }
 }
 
+// librdkafka statistics feed the txform_kafka_* metrics: on by default when metrics are, unless
+// the configuration sets an interval itself (0 turns them off).
+void default_statistics_interval(engine::PropertyList& properties) {
+  for (const auto& [key, value] : properties) {
+    if (key == "statistics.interval.ms") return;
+  }
+  properties.emplace_back("statistics.interval.ms", "5000");
+}
+
 }  // namespace
 
 std::vector<engine::EngineOptions> worker_options(const config::v1::Config& config) {
@@ -40,6 +49,10 @@ std::vector<engine::EngineOptions> worker_options(const config::v1::Config& conf
     options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms());
     options.consumer_properties = config::as_pairs(config::consumer_properties(config, i));
     options.producer_properties = config::as_pairs(config::producer_properties(config, i));
+    if (config.metrics().enabled()) {
+      default_statistics_interval(options.consumer_properties);
+      default_statistics_interval(options.producer_properties);
+    }
     workers.push_back(std::move(options));
   }
   return workers;

@@ -14,10 +14,47 @@
 #include "engine/exit_codes.hpp"
 #include "engine/workers.hpp"
 #include "kafka/handles.hpp"
+#include "metrics/endpoint.hpp"
 #include "versions.hpp"
 
 namespace txform::cli {
 namespace {
+
+// /healthz fails at half the consumer's max.poll.interval.ms: well before the group evicts it.
+std::chrono::milliseconds max_poll_silence(const engine::PropertyList& consumer_properties) {
+  long interval_ms = 300000;  // librdkafka's default
+  for (const auto& [key, value] : consumer_properties) {
+    if (key == "max.poll.interval.ms") interval_ms = std::stol(value);
+  }
+  return std::chrono::milliseconds(interval_ms / 2);
+}
+
+// Starts the metrics endpoint when configured; nullptr when metrics are off.
+std::unique_ptr<metrics::MetricsEndpoint> start_metrics(
+    const config::v1::Config& config, const std::vector<engine::EngineOptions>& workers,
+    const plugin::LoadedChain& chain, const std::shared_ptr<spdlog::logger>& log) {
+  if (!config.metrics().enabled()) return nullptr;
+  metrics::EndpointOptions options;
+  options.listen = config.metrics().listen();
+  options.workers = static_cast<int>(workers.size());
+  for (const auto& label : chain.labels())
+    options.chain += (options.chain.empty() ? "" : ",") + label;
+  for (const auto& info : chain.plugins()) {
+    options.plugins.push_back(
+        {info.name, info.version,
+         std::to_string(info.abi_major) + "." + std::to_string(info.abi_minor)});
+  }
+  options.max_poll_silence = max_poll_silence(workers.at(0).consumer_properties);
+  try {
+    auto endpoint = std::make_unique<metrics::MetricsEndpoint>(std::move(options));
+    log->info("metrics endpoint listening on port {} (/metrics, /healthz, /readyz)",
+              endpoint->port());
+    return endpoint;
+  } catch (const std::exception& error) {
+    log->error("{}; change metrics.listen or set metrics.enabled: false", error.what());
+    throw CLI::RuntimeError(kExitConfigError);
+  }
+}
 
 int run(const std::string& config_path) {
   // Before any thread exists (librdkafka's included): only run_workers() receives signals.
@@ -39,9 +76,13 @@ int run(const std::string& config_path) {
   log->info("plugin chain: {}", chain);
 
   const auto workers = app::worker_options(config);
-  return engine::run_workers(workers, [&](int worker) {
-    return std::make_unique<app::PluginProcessor>(std::move(plugins.chains.at(worker)));
-  });
+  const auto endpoint = start_metrics(config, workers, plugins.loaded, log);
+  return engine::run_workers(
+      workers,
+      [&](int worker) {
+        return std::make_unique<app::PluginProcessor>(std::move(plugins.chains.at(worker)));
+      },
+      endpoint ? endpoint->observers() : std::vector<engine::LoopObserver*>{});
 }
 
 // Asks the brokers for every topic the pipeline names; returns the problems found.

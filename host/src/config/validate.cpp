@@ -180,7 +180,7 @@ class Checker {
     check_kafka_map(config_.kafka().producer(), "kafka.producer");
   }
 
-  // metrics.listen is host:port.
+  // metrics.listen is host:port (port 0: any free port, logged at startup).
   void check_metrics() {
     if (!config_.metrics().enabled()) return;
     const std::string& listen = config_.metrics().listen();
@@ -191,7 +191,7 @@ class Checker {
       const char* begin = listen.data() + colon + 1;
       const char* end = listen.data() + listen.size();
       const auto [ptr, ec] = std::from_chars(begin, end, port);
-      ok = ec == std::errc() && ptr == end && begin != end && port >= 1 && port <= 65535;
+      ok = ec == std::errc() && ptr == end && begin != end && port <= 65535;
     }
     if (!ok) {
       error("metrics.listen", "'" + listen + "' is not host:port (e.g. 0.0.0.0:9464)");

@@ -35,6 +35,27 @@ constexpr int kCallTimeoutMs = 30000;  // one transactional API call; retried wh
 // in the log early.
 constexpr int kInitTimeoutMs = 5000;
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
+// Timing every record would cost two clock reads per record: time 1 in 64.
+constexpr unsigned kPluginTimingSample = 64;
+
+LoopObserver& no_observer() {
+  static LoopObserver nobody;
+  return nobody;
+}
+
+const char* status_name(ProcessStatus status) {
+  switch (status) {
+    case ProcessStatus::kOk:
+      return "OK";
+    case ProcessStatus::kRecordError:
+      return "RECORD_ERROR";
+    case ProcessStatus::kRetry:
+      return "RETRY";
+    case ProcessStatus::kFatal:
+      break;
+  }
+  return "FATAL";
+}
 
 void apply_properties(rd_kafka_conf_t* conf, const PropertyList& properties) {
   char errstr[512];
@@ -56,8 +77,12 @@ std::string describe(const rd_kafka_message_t& message) {
 
 TransactionalLoop::TransactionalLoop(EngineOptions options, RecordProcessor& processor,
                                      const std::atomic<int>& stop,
-                                     std::shared_ptr<spdlog::logger> log)
-    : options_(std::move(options)), processor_(processor), stop_(stop), log_(std::move(log)) {}
+                                     std::shared_ptr<spdlog::logger> log, LoopObserver* observer)
+    : options_(std::move(options)),
+      processor_(processor),
+      stop_(stop),
+      log_(std::move(log)),
+      observer_(observer != nullptr ? *observer : no_observer()) {}
 
 TransactionalLoop::~TransactionalLoop() {
   // Topic handles belong to the producer: release them before it.
@@ -71,6 +96,7 @@ int TransactionalLoop::run() {
     create_producer();
     create_consumer();
     init_transactions();
+    observer_.on_producer_ready();
     kafka::PartitionListPtr topics(
         rd_kafka_topic_partition_list_new(static_cast<int>(options_.input_topics.size())));
     for (const auto& topic : options_.input_topics) {
@@ -106,6 +132,7 @@ void TransactionalLoop::create_producer() {
   rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_report);
   rd_kafka_conf_set_error_cb(conf.get(), client_error);
   rd_kafka_conf_set_log_cb(conf.get(), client_log);
+  rd_kafka_conf_set_stats_cb(conf.get(), statistics);  // only with statistics.interval.ms > 0
   char errstr[512];
   producer_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
   if (!producer_) throw Stop{kExitConfigError, std::string("creating the producer: ") + errstr};
@@ -126,6 +153,7 @@ void TransactionalLoop::create_consumer() {
   rd_kafka_conf_set_rebalance_cb(conf.get(), rebalance_trampoline);
   rd_kafka_conf_set_error_cb(conf.get(), client_error);
   rd_kafka_conf_set_log_cb(conf.get(), client_log);
+  rd_kafka_conf_set_stats_cb(conf.get(), statistics);
   char errstr[512];
   consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
   if (!consumer_) throw Stop{kExitConfigError, std::string("creating the consumer: ") + errstr};
@@ -161,6 +189,7 @@ void TransactionalLoop::poll_loop() {
       timeout_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 100));
     }
     kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_.get(), timeout_ms));
+    observer_.on_poll();
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
     if (message) handle_message(*message);
     rd_kafka_poll(producer_.get(), 0);  // delivery reports and producer errors
@@ -185,6 +214,7 @@ void TransactionalLoop::handle_message(const rd_kafka_message_t& message) {
 
 void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
   if (!in_transaction_) begin_transaction();
+  observer_.on_record_consumed(message.rkt);
   writer_->begin_input();
 
   ProcessOutcome outcome;
@@ -205,7 +235,16 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
     status = verdict->second.second;
     verdicts_.erase(verdict);
   } else {
-    outcome = processor_.process(message, *writer_);
+    if (++plugin_timing_sample_ % kPluginTimingSample == 0) {
+      const auto started = std::chrono::steady_clock::now();
+      outcome = processor_.process(message, *writer_);
+      observer_.on_plugin_timed(std::chrono::steady_clock::now() - started);
+    } else {
+      outcome = processor_.process(message, *writer_);
+    }
+    if (outcome.status != ProcessStatus::kOk) {
+      observer_.on_plugin_error(outcome.plugin, status_name(outcome.status));
+    }
     if (writer_->failed_for_input()) {
       // A fenced or otherwise dead producer refuses every record: that is no record's fault.
       char reason[512];
@@ -215,7 +254,7 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
       // Neither is an abortable transaction (a failed AddPartitionsToTxn, ...), whose producer
       // refuses every further output: abort, rewind and replay.
       if (writer_->failure_code() == RD_KAFKA_RESP_ERR__STATE) {
-        abort_transaction_and_rewind(writer_->failure());
+        abort_transaction_and_rewind(AbortReason::kProduceFailed, writer_->failure());
         return;
       }
     }
@@ -236,9 +275,10 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
         id = RecordId{rd_kafka_topic_name(message.rkt), message.partition, message.offset};
       if (attempt <= static_cast<unsigned>(options_.max_retries)) {
         retry_attempts_[id] = attempt;
-        abort_transaction_and_rewind("plugin " + outcome.plugin + " asked to retry " +
-                                     describe(message) + " (attempt " + std::to_string(attempt) +
-                                     "): " + outcome.message);
+        abort_transaction_and_rewind(AbortReason::kPluginRetry,
+                                     "plugin " + outcome.plugin + " asked to retry " +
+                                         describe(message) + " (attempt " +
+                                         std::to_string(attempt) + "): " + outcome.message);
         sleep_unless_stopped(options_.retry_backoff);
         return;
       }
@@ -254,8 +294,9 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
         if (!replayed)
           id = RecordId{rd_kafka_topic_name(message.rkt), message.partition, message.offset};
         verdicts_[id] = {outcome, status};
-        abort_transaction_and_rewind("record " + describe(message) +
-                                     " failed after writing output: " + outcome.message);
+        abort_transaction_and_rewind(
+            AbortReason::kRecordFailedOutput,
+            "record " + describe(message) + " failed after writing output: " + outcome.message);
         return;
       }
       if (!apply_error_policy(message, outcome, status, attempt)) return;  // aborted
@@ -279,6 +320,7 @@ bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
                                        "; error policy is fail"};
     case ErrorPolicy::kSkip:
       log_->warn("skipping {} ({}, plugin {}): {}", where, status, outcome.plugin, outcome.message);
+      observer_.on_record_skipped();
       return true;
     case ErrorPolicy::kDeadLetter: {
       // The envelope goes into the same transaction as the input's offset: exactly once.
@@ -290,7 +332,8 @@ bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
       record.value_len = letter.size();
       if (!writer_->write_to(dead_letter_topic_, record)) {
         if (writer_->failure_code() == RD_KAFKA_RESP_ERR__STATE) {  // see process_record
-          abort_transaction_and_rewind("dead-lettering " + where + ": " + writer_->failure());
+          abort_transaction_and_rewind(AbortReason::kProduceFailed,
+                                       "dead-lettering " + where + ": " + writer_->failure());
           return false;
         }
         throw Stop{writer_->failure_code() == RD_KAFKA_RESP_ERR__FATAL ? kExitKafkaFatal
@@ -299,6 +342,7 @@ bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
       }
       log_->warn("dead-lettered {} to {} ({}, plugin {}): {}", where, options_.dead_letter_topic,
                  status, outcome.plugin, outcome.message);
+      observer_.on_record_dead_lettered();
       return true;
     }
   }
@@ -315,7 +359,9 @@ void TransactionalLoop::begin_transaction() {
     }
   }
   in_transaction_ = true;
-  transaction_deadline_ = std::chrono::steady_clock::now() + options_.commit_interval;
+  transaction_begun_ = std::chrono::steady_clock::now();
+  transaction_deadline_ = transaction_begun_ + options_.commit_interval;
+  observer_.on_transaction_begin(transaction_begun_);
 }
 
 bool TransactionalLoop::commit_due() const {
@@ -340,8 +386,9 @@ void TransactionalLoop::commit_transaction(const char* why) {
   writer_->begin_input();
   const ProcessOutcome flushed = processor_.flush(*writer_);
   if (flushed.status == ProcessStatus::kRetry) {
-    abort_transaction_and_rewind("plugin " + flushed.plugin +
-                                 " asked to retry its flush: " + flushed.message);
+    abort_transaction_and_rewind(
+        AbortReason::kPluginRetry,
+        "plugin " + flushed.plugin + " asked to retry its flush: " + flushed.message);
     return;
   }
   if (flushed.status != ProcessStatus::kOk || writer_->failed_for_input()) {
@@ -349,11 +396,11 @@ void TransactionalLoop::commit_transaction(const char* why) {
                "flush before commit failed (" + flushed.plugin + "): " +
                    (flushed.status != ProcessStatus::kOk ? flushed.message : writer_->failure())};
   }
+  const auto commit_started = std::chrono::steady_clock::now();
   if (!options_.exactly_once) {
-    commit_at_least_once();
+    commit_at_least_once(commit_started);
     return;
   }
-  const auto commit_started = std::chrono::steady_clock::now();
   try {
     if (!offsets_.empty()) {
       // Fresh group metadata on every commit (KIP-447): the broker fences us if a rebalance
@@ -371,17 +418,22 @@ void TransactionalLoop::commit_transaction(const char* why) {
     });
   } catch (const kafka::Error& error) {
     if (error.is_fatal()) throw Stop{kExitKafkaFatal, error.what()};
-    abort_transaction_and_rewind(std::string(why) + ": " + error.what());
+    abort_transaction_and_rewind(AbortReason::kCommitFailed,
+                                 std::string(why) + ": " + error.what());
     return;
   }
   const std::chrono::duration<double, std::milli> took =
       std::chrono::steady_clock::now() - commit_started;
   log_->debug("committed {} records, {} bytes in {:.3f} ms ({})", transaction_records_,
               transaction_bytes_, took.count(), why);
-  transaction_committed();
+  transaction_committed(commit_started);
 }
 
-void TransactionalLoop::transaction_committed() {
+void TransactionalLoop::transaction_committed(
+    std::chrono::steady_clock::time_point commit_started) {
+  observer_.on_transaction_committed(transaction_begun_, commit_started,
+                                     std::chrono::steady_clock::now(), transaction_records_,
+                                     transaction_bytes_);
   in_transaction_ = false;
   offsets_.clear();
   transaction_records_ = transaction_bytes_ = 0;
@@ -392,7 +444,7 @@ void TransactionalLoop::transaction_committed() {
   }
 }
 
-void TransactionalLoop::commit_at_least_once() {
+void TransactionalLoop::commit_at_least_once(std::chrono::steady_clock::time_point commit_started) {
   // Offsets are committed only after every output before them was delivered.
   while (rd_kafka_flush(producer_.get(), 1000) == RD_KAFKA_RESP_ERR__TIMED_OUT) {
     if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal while flushing"};
@@ -400,20 +452,22 @@ void TransactionalLoop::commit_at_least_once() {
   }
   if (delivery_failed_) {
     delivery_failed_ = false;
-    abort_transaction_and_rewind("an output could not be delivered");
+    abort_transaction_and_rewind(AbortReason::kDeliveryFailed, "an output could not be delivered");
     return;
   }
   if (!offsets_.empty()) {
     const auto offsets = offsets_to_commit();
     if (auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 0)) {
-      abort_transaction_and_rewind(std::string("committing offsets: ") + rd_kafka_err2str(err));
+      abort_transaction_and_rewind(AbortReason::kCommitFailed,
+                                   std::string("committing offsets: ") + rd_kafka_err2str(err));
       return;
     }
   }
-  transaction_committed();
+  transaction_committed(commit_started);
 }
 
-void TransactionalLoop::abort_transaction_and_rewind(const std::string& why, bool rewind) {
+void TransactionalLoop::abort_transaction_and_rewind(AbortReason reason, const std::string& why,
+                                                     bool rewind) {
   log_->warn("aborting transaction of {} records: {}", transaction_records_, why);
   if (options_.exactly_once) {
     try {
@@ -424,6 +478,7 @@ void TransactionalLoop::abort_transaction_and_rewind(const std::string& why, boo
       throw Stop{kExitKafkaFatal, error.what()};
     }
   }
+  observer_.on_transaction_aborted(reason);
   in_transaction_ = false;
   offsets_.clear();
   transaction_records_ = transaction_bytes_ = 0;
@@ -463,17 +518,19 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       log_->info("assigned {} partitions", partitions->cnt);
       rd_kafka_assign(consumer_.get(), partitions);
+      observer_.on_assigned(partitions->cnt);
       return;
     }
     if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && in_transaction_ && !pending_stop_) {
       if (rd_kafka_assignment_lost(consumer_.get())) {
         // Another member may already own these partitions: our work on them must not commit.
-        abort_transaction_and_rewind("assignment lost", false);
+        abort_transaction_and_rewind(AbortReason::kAssignmentLost, "assignment lost", false);
       } else {
         commit_transaction("partitions revoked");  // revoked: commit before giving them up
       }
     }
     log_->info("revoked {} partitions", partitions->cnt);
+    observer_.on_revoked();
   } catch (const Stop& stop) {
     pending_stop_.emplace(stop.exit_code, stop.reason);
   }
@@ -502,6 +559,7 @@ void TransactionalLoop::abort_after_failure() {
       rd_kafka_error_destroy(error);
     }
     in_transaction_ = false;
+    observer_.on_transaction_aborted(AbortReason::kStopping);
     processor_.on_abort();  // stopping anyway: its outcome changes nothing
   }
   if (consumer_) rd_kafka_consumer_close(consumer_.get());
@@ -545,8 +603,11 @@ void TransactionalLoop::rebalance_trampoline(rd_kafka_t*, rd_kafka_resp_err_t er
 
 void TransactionalLoop::delivery_report(rd_kafka_t*, const rd_kafka_message_t* message,
                                         void* opaque) {
-  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
   auto* self = static_cast<TransactionalLoop*>(opaque);
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    self->observer_.on_record_produced(message->rkt);
+    return;
+  }
   // Under exactly-once the transaction is now abortable and commit reports it; under
   // at-least-once the offsets must not be committed.
   self->delivery_failed_ = true;
@@ -564,6 +625,13 @@ void TransactionalLoop::client_error(rd_kafka_t* rk, int err, const char* reason
   }
   // Broker down, all brokers down, ...: librdkafka reconnects by itself.
   self->log_->warn("{}: {}", rd_kafka_name(rk), reason);
+}
+
+int TransactionalLoop::statistics(rd_kafka_t* rk, char* json, size_t json_len, void* opaque) {
+  // Served by rd_kafka_poll / rd_kafka_consumer_poll: on the loop's own thread.
+  static_cast<TransactionalLoop*>(opaque)->observer_.on_statistics(
+      rd_kafka_type(rk) == RD_KAFKA_CONSUMER, std::string_view(json, json_len));
+  return 0;  // librdkafka frees the JSON
 }
 
 void TransactionalLoop::client_log(const rd_kafka_t* rk, int level, const char* facility,

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "engine/loop_observer.hpp"
 #include "engine/options.hpp"
 #include "engine/output_writer.hpp"
 #include "engine/record_processor.hpp"
@@ -24,8 +25,9 @@ enum StopLevel : int { kRunning = 0, kStopCleanly = 1, kStopNow = 2 };
 
 class TransactionalLoop {
  public:
+  // `observer` (metrics, health) outlives the loop; nullptr: nobody is watching.
   TransactionalLoop(EngineOptions options, RecordProcessor& processor, const std::atomic<int>& stop,
-                    std::shared_ptr<spdlog::logger> log);
+                    std::shared_ptr<spdlog::logger> log, LoopObserver* observer = nullptr);
   ~TransactionalLoop();
   TransactionalLoop(const TransactionalLoop&) = delete;
   TransactionalLoop& operator=(const TransactionalLoop&) = delete;
@@ -58,9 +60,9 @@ class TransactionalLoop {
   void begin_transaction();
   bool commit_due() const;
   void commit_transaction(const char* why);
-  void commit_at_least_once();
-  void transaction_committed();
-  void abort_transaction_and_rewind(const std::string& why, bool rewind = true);
+  void commit_at_least_once(std::chrono::steady_clock::time_point commit_started);
+  void transaction_committed(std::chrono::steady_clock::time_point commit_started);
+  void abort_transaction_and_rewind(AbortReason reason, const std::string& why, bool rewind = true);
   void rewind_consumer();
   void shutdown();
   void abort_after_failure();
@@ -75,11 +77,14 @@ class TransactionalLoop {
   static void delivery_report(rd_kafka_t*, const rd_kafka_message_t*, void* opaque);
   static void client_error(rd_kafka_t*, int err, const char* reason, void* opaque);
   static void client_log(const rd_kafka_t*, int level, const char* facility, const char* line);
+  static int statistics(rd_kafka_t*, char* json, size_t json_len, void* opaque);
 
   EngineOptions options_;
   RecordProcessor& processor_;
   const std::atomic<int>& stop_;
   std::shared_ptr<spdlog::logger> log_;
+  LoopObserver& observer_;
+  unsigned plugin_timing_sample_ = 0;  // times 1 record in kPluginTimingSample
 
   kafka::KafkaPtr producer_;
   kafka::KafkaPtr consumer_;
@@ -89,6 +94,7 @@ class TransactionalLoop {
   // The open transaction: next offset to commit per input partition, and its size.
   bool in_transaction_ = false;
   std::chrono::steady_clock::time_point transaction_deadline_;
+  std::chrono::steady_clock::time_point transaction_begun_;
   std::unordered_map<PartitionKey, int64_t, PartitionKeyHash> offsets_;
   size_t transaction_records_ = 0;
   size_t transaction_bytes_ = 0;

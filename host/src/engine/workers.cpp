@@ -28,7 +28,8 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactory& make_processor) {
+int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactory& make_processor,
+                const std::vector<LoopObserver*>& observers) {
   block_stop_signals();
   std::atomic<int> stop{kRunning};
   std::atomic<int> running{static_cast<int>(workers.size())};
@@ -38,15 +39,17 @@ int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactor
   std::vector<std::thread> threads;
   for (size_t i = 0; i < workers.size(); ++i) {
     threads.emplace_back([&, i] {
+      LoopObserver* observer = i < observers.size() ? observers[i] : nullptr;
       try {
         auto processor = make_processor(static_cast<int>(i));
         TransactionalLoop loop(workers[i], *processor, stop,
-                               make_logger(workers[i].transactional_id));
+                               make_logger(workers[i].transactional_id), observer);
         exit_codes[i] = loop.run();
       } catch (const std::exception& error) {
         log->error("worker {}: {}", i, error.what());
         exit_codes[i] = kExitConfigError;
       }
+      if (observer != nullptr) observer->on_stopped();  // /healthz: this worker is gone
       // One worker down stops the process: a supervisor restarts it whole.
       if (exit_codes[i] != kExitOk) {
         int expected = kRunning;

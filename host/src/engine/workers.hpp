@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/loop_observer.hpp"
 #include "engine/options.hpp"
 #include "engine/record_processor.hpp"
 
@@ -19,6 +20,8 @@ void block_stop_signals();
 // Runs one TransactionalLoop per entry of `workers` on its own thread until a signal stops
 // them (first SIGTERM/SIGINT: commit and exit; second: abort and exit) or one fails (the
 // others then stop cleanly). Returns the exit code: 0, or the first failure's code.
-int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactory& make_processor);
+// observers[i], when given, watches worker i (metrics, health) and outlives the call.
+int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactory& make_processor,
+                const std::vector<LoopObserver*>& observers = {});
 
 }  // namespace txform::engine

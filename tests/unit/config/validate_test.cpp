@@ -102,6 +102,7 @@ TEST(Validate, MetricsListenIsHostPort) {
   expect_invalid("metrics: {listen: \"0.0.0.0:70000\"}\n", "metrics.listen", "host:port");
   EXPECT_NO_THROW(load(kMinimal + "metrics: {enabled: false, listen: nonsense}\n"));
   EXPECT_NO_THROW(load(kMinimal + "metrics: {listen: \"[::]:9464\"}\n"));
+  EXPECT_NO_THROW(load(kMinimal + "metrics: {listen: \"127.0.0.1:0\"}\n"));  // any free port
 }
 
 TEST(Validate, WarningsAreReturnedWithPaths) {

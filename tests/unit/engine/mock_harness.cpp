@@ -482,12 +482,12 @@ std::vector<int64_t> group_committed(const MockCluster& cluster, const std::stri
 // ---- engine thread -----------------------------------------------------------------------------
 
 EngineThread::EngineThread(engine::EngineOptions options, engine::RecordProcessor& processor,
-                           std::shared_ptr<spdlog::logger> log) {
-  std::packaged_task<int()> task(
-      [this, options = std::move(options), &processor, log = std::move(log)]() mutable {
-        engine::TransactionalLoop loop(std::move(options), processor, stop_, std::move(log));
-        return loop.run();
-      });
+                           std::shared_ptr<spdlog::logger> log, engine::LoopObserver* observer) {
+  std::packaged_task<int()> task([this, options = std::move(options), &processor,
+                                  log = std::move(log), observer]() mutable {
+    engine::TransactionalLoop loop(std::move(options), processor, stop_, std::move(log), observer);
+    return loop.run();
+  });
   result_ = task.get_future();
   thread_ = std::thread(std::move(task));
 }

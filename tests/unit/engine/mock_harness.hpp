@@ -30,6 +30,7 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/loop_observer.hpp"
 #include "engine/options.hpp"
 #include "engine/record_processor.hpp"
 #include "kafka/handles.hpp"
@@ -187,7 +188,7 @@ std::vector<int64_t> group_committed(const MockCluster& cluster, const std::stri
 class EngineThread {
  public:
   EngineThread(engine::EngineOptions options, engine::RecordProcessor& processor,
-               std::shared_ptr<spdlog::logger> log);
+               std::shared_ptr<spdlog::logger> log, engine::LoopObserver* observer = nullptr);
   ~EngineThread();
   void stop(int level) { stop_.store(level); }
   // The exit code, or -1 when the engine did not return in time (it is then stopped hard).
