@@ -490,6 +490,29 @@ void TransactionalLoop::abort_transaction_and_rewind(AbortReason reason, const s
   if (rewind) rewind_consumer();
 }
 
+// Fills `partitions` with the group's committed offsets, retrying until every partition has
+// answered. A partition can fail on its own (coordinator loading or moving, offsets of a
+// transaction not yet settled) while the call succeeds: its offset then reads INVALID, and
+// assigning that would let auto.offset.reset re-read the partition from the start.
+void TransactionalLoop::fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions) {
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    rd_kafka_resp_err_t err = rd_kafka_committed(consumer_.get(), partitions, kCallTimeoutMs);
+    for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < partitions->cnt; ++i) {
+      err = partitions->elems[i].err;
+    }
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal while fetching offsets"};
+    log_->warn("fetching committed offsets: {}; retrying", rd_kafka_err2str(err));
+    sleep_unless_stopped(backoff);
+    backoff = std::min(backoff * 2, kMaxBackoff);
+    for (int i = 0; i < partitions->cnt; ++i) {
+      partitions->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+      partitions->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+    }
+  }
+}
+
 void TransactionalLoop::rewind_consumer() {
   rd_kafka_topic_partition_list_t* raw = nullptr;
   if (auto err = rd_kafka_assignment(consumer_.get(), &raw)) {
@@ -497,13 +520,7 @@ void TransactionalLoop::rewind_consumer() {
   }
   kafka::PartitionListPtr assignment(raw);
   if (assignment->cnt == 0) return;
-  auto backoff = std::chrono::milliseconds(100);
-  while (auto err = rd_kafka_committed(consumer_.get(), assignment.get(), kCallTimeoutMs)) {
-    if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal while rewinding"};
-    log_->warn("fetching committed offsets to rewind: {}; retrying", rd_kafka_err2str(err));
-    sleep_unless_stopped(backoff);
-    backoff = std::min(backoff * 2, kMaxBackoff);
-  }
+  fetch_committed_offsets(assignment.get());
   // Re-assigning restarts every partition's fetch at its committed offset and discards what
   // was prefetched (librdkafka 2.0.2's seek is less reliable around rebalances). A partition
   // without a committed offset keeps RD_KAFKA_OFFSET_INVALID: auto.offset.reset applies.
@@ -517,6 +534,9 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
   try {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       log_->info("assigned {} partitions", partitions->cnt);
+      // Start from offsets we fetched and checked ourselves, not from librdkafka's own fetch,
+      // which may fall back to auto.offset.reset when the coordinator answers with an error.
+      fetch_committed_offsets(partitions);
       rd_kafka_assign(consumer_.get(), partitions);
       observer_.on_assigned(partitions->cnt);
       return;

@@ -63,6 +63,7 @@ class TransactionalLoop {
   void commit_at_least_once(std::chrono::steady_clock::time_point commit_started);
   void transaction_committed(std::chrono::steady_clock::time_point commit_started);
   void abort_transaction_and_rewind(AbortReason reason, const std::string& why, bool rewind = true);
+  void fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions);
   void rewind_consumer();
   void shutdown();
   void abort_after_failure();
