@@ -47,6 +47,9 @@ std::vector<engine::EngineOptions> worker_options(const config::v1::Config& conf
     options.commit_max_records = config.commit().max_records();
     options.commit_max_bytes = config.commit().max_bytes();
     options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms());
+    options.start_policy = config.auto_offset_reset() == config::v1::LATEST
+                               ? engine::StartPolicy::kLatest
+                               : engine::StartPolicy::kEarliest;
     options.consumer_properties = config::as_pairs(config::consumer_properties(config, i));
     options.producer_properties = config::as_pairs(config::producer_properties(config, i));
     if (config.metrics().enabled()) {

@@ -70,10 +70,10 @@ PropertyList consumer_properties(const v1::Config& config, unsigned worker_index
   list.set_all(config.kafka().common(), "kafka.common");
   list.set_all(config.kafka().consumer(), "kafka.consumer");
   list.set("group.id", config.group_id(), "group_id");
-  list.set("auto.offset.reset",
-           enum_yaml_name(
-               *v1::AutoOffsetReset_descriptor()->FindValueByNumber(config.auto_offset_reset())),
-           "auto_offset_reset");
+  // The engine starts never-committed partitions itself (auto_offset_reset) and handles an
+  // out-of-range offset itself: librdkafka resetting a committed partition to its beginning would
+  // process its records twice.
+  list.set("auto.offset.reset", "error", "auto_offset_reset");
   if (config.static_membership()) list.set("group.instance.id", id, "static_membership");
   list.set_locked(Client::kConsumer);
   return list.take();

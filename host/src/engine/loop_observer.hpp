@@ -18,6 +18,7 @@ enum class AbortReason {
   kCommitFailed,        // send_offsets_to_transaction / commit_transaction: abortable error
   kAssignmentLost,      // partitions lost in a rebalance: our work on them must not commit
   kDeliveryFailed,      // at-least-once: an output was not delivered, offsets not committed
+  kOffsetOutOfRange,    // a fetch offset outside the partition's log: restart from a checked one
   kStopping,            // stopping on a failure or a second signal
 };
 

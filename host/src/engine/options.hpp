@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/start_offsets.hpp"
+
 namespace txform::engine {
 
 using PropertyList = std::vector<std::pair<std::string, std::string>>;
@@ -34,6 +36,13 @@ struct EngineOptions {
   std::size_t commit_max_bytes = 16u << 20;
 
   std::chrono::milliseconds shutdown_timeout{30000};
+
+  // Where partitions the group never committed start (auto_offset_reset). librdkafka's own
+  // auto.offset.reset is `error`: the engine decides every start (engine/start_offsets.hpp).
+  StartPolicy start_policy = StartPolicy::kEarliest;
+  // How long a partition whose log ends before the group's committed offset is waited for before
+  // the worker stops (exit 3) rather than skip or re-read records.
+  std::chrono::milliseconds behind_log_end_timeout{120000};
 
   // Full librdkafka property lists, locked EOS properties included.
   PropertyList consumer_properties;

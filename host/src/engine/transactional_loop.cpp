@@ -13,6 +13,8 @@
 // Modelled on librdkafka's examples/transactions.c.
 #include "engine/transactional_loop.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -205,6 +207,10 @@ void TransactionalLoop::handle_message(const rd_kafka_message_t& message) {
     return;
   }
   if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
+  if (message.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+    handle_offset_out_of_range(message);
+    return;
+  }
   if (message.err == RD_KAFKA_RESP_ERR__FATAL) {
     throw Stop{kExitKafkaFatal, std::string("consumer: ") + rd_kafka_message_errstr(&message)};
   }
@@ -214,6 +220,9 @@ void TransactionalLoop::handle_message(const rd_kafka_message_t& message) {
 
 void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
   if (!in_transaction_) begin_transaction();
+  if (!behind_since_.empty()) {  // the partition is readable again
+    behind_since_.erase({rd_kafka_topic_name(message.rkt), message.partition});
+  }
   observer_.on_record_consumed(message.rkt);
   writer_->begin_input();
 
@@ -520,12 +529,77 @@ void TransactionalLoop::rewind_consumer() {
   }
   kafka::PartitionListPtr assignment(raw);
   if (assignment->cnt == 0) return;
+  // A lost assignment (session timed out) is about to be revoked: librdkafka 2.0.2 asserts
+  // (rd_kafka_assignment_partition_stopped) when an assign() races that revoke's unassign. The
+  // next assignment starts from committed offsets anyway.
+  if (rd_kafka_assignment_lost(consumer_.get())) {
+    log_->info("not rewinding: the assignment was lost and will be revoked");
+    return;
+  }
   fetch_committed_offsets(assignment.get());
+  for (int i = 0; i < assignment->cnt && !start_overrides_.empty(); ++i) {
+    auto& partition = assignment->elems[i];
+    auto override = start_overrides_.find({partition.topic, partition.partition});
+    if (override != start_overrides_.end()) partition.offset = override->second;
+  }
+  start_overrides_.clear();
+  apply_start_policy(assignment.get(), options_.start_policy);
   // Re-assigning restarts every partition's fetch at its committed offset and discards what
-  // was prefetched (librdkafka 2.0.2's seek is less reliable around rebalances). A partition
-  // without a committed offset keeps RD_KAFKA_OFFSET_INVALID: auto.offset.reset applies.
+  // was prefetched (librdkafka 2.0.2's seek is less reliable around rebalances).
   if (auto err = rd_kafka_assign(consumer_.get(), assignment.get())) {
     throw Stop{kExitKafkaFatal, std::string("rewinding (assign): ") + rd_kafka_err2str(err)};
+  }
+}
+
+// librdkafka's auto.offset.reset is `error`: a fetch whose offset is outside the partition's
+// log arrives here instead of silently restarting the partition from its beginning, which would
+// process committed records a second time (seen after an unclean leader election).
+void TransactionalLoop::handle_offset_out_of_range(const rd_kafka_message_t& message) {
+  const std::string topic = rd_kafka_topic_name(message.rkt);
+  const int32_t partition = message.partition;
+  kafka::PartitionListPtr committed(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(committed.get(), topic.c_str(), partition);
+  fetch_committed_offsets(committed.get());
+  const int64_t committed_offset = committed->elems[0].offset;
+  int64_t low = 0;
+  int64_t high = 0;
+  auto decision =
+      rd_kafka_query_watermark_offsets(consumer_.get(), topic.c_str(), partition, &low, &high,
+                                       kCallTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR
+          ? decide_after_out_of_range(committed_offset, low, high, options_.start_policy)
+          // Where the log is cannot be told: as good as not readable yet; retry from committed.
+          : OutOfRangeDecision{OutOfRangeDecision::Kind::kBehindLogEnd, committed_offset,
+                               "the partition's log offsets could not be read"};
+
+  const auto key = std::make_pair(topic, partition);
+  if (decision.kind == OutOfRangeDecision::Kind::kBehindLogEnd) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto since = behind_since_.try_emplace(key, now).first->second;
+    if (now - since > options_.behind_log_end_timeout) {
+      throw Stop{kExitKafkaFatal,
+                 fmt::format("{} [{}]: {} for {} s. Refusing to skip or re-read records: check "
+                             "the partition, then reset the group's offset for it "
+                             "(kafka-consumer-groups --reset-offsets) and restart",
+                             topic, partition, decision.explanation,
+                             options_.behind_log_end_timeout.count() / 1000)};
+    }
+    log_->error("{} [{}] (fetch at {}): {}; retrying in {} ms", topic, partition, message.offset,
+                decision.explanation, out_of_range_backoff_.count());
+    sleep_unless_stopped(out_of_range_backoff_);
+    out_of_range_backoff_ = std::min(out_of_range_backoff_ * 2, kMaxBackoff);
+  } else {
+    log_->error("{} [{}] (fetch at {}): offset out of range: {}", topic, partition, message.offset,
+                decision.explanation);
+    behind_since_.erase(key);
+    out_of_range_backoff_ = std::chrono::milliseconds(500);
+  }
+  if (decision.start != committed_offset) start_overrides_[key] = decision.start;
+  // Records consumed past the committed offset in this transaction may be gone from the log:
+  // take their output back and read again from the decided offsets.
+  if (in_transaction_) {
+    abort_transaction_and_rewind(AbortReason::kOffsetOutOfRange, decision.explanation);
+  } else {
+    rewind_consumer();
   }
 }
 
@@ -537,6 +611,8 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
       // Start from offsets we fetched and checked ourselves, not from librdkafka's own fetch,
       // which may fall back to auto.offset.reset when the coordinator answers with an error.
       fetch_committed_offsets(partitions);
+      apply_start_policy(partitions, options_.start_policy);
+      start_overrides_.clear();
       rd_kafka_assign(consumer_.get(), partitions);
       observer_.on_assigned(partitions->cnt);
       return;

@@ -65,6 +65,7 @@ class TransactionalLoop {
   void abort_transaction_and_rewind(AbortReason reason, const std::string& why, bool rewind = true);
   void fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions);
   void rewind_consumer();
+  void handle_offset_out_of_range(const rd_kafka_message_t& message);
   void shutdown();
   void abort_after_failure();
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
@@ -107,6 +108,11 @@ class TransactionalLoop {
 
   // Set on SIGTERM: retries of the final commit give up (and abort) after shutdown_timeout.
   std::optional<std::chrono::steady_clock::time_point> shutdown_deadline_;
+  // Start offsets that replace the committed ones at the next rewind (offsets out of range), and
+  // since when a partition's log has been found ending before its committed offset.
+  std::map<std::pair<std::string, int32_t>, int64_t> start_overrides_;
+  std::map<std::pair<std::string, int32_t>, std::chrono::steady_clock::time_point> behind_since_;
+  std::chrono::milliseconds out_of_range_backoff_{500};
   bool delivery_failed_ = false;  // at-least-once: a failed delivery forbids committing offsets
   std::optional<std::pair<int, std::string>> pending_stop_;  // raised inside a callback
 };

@@ -26,10 +26,10 @@ double seconds(engine::LoopObserver::Clock::duration duration) {
 }
 
 constexpr engine::AbortReason kAbortReasons[] = {
-    engine::AbortReason::kPluginRetry,    engine::AbortReason::kRecordFailedOutput,
-    engine::AbortReason::kProduceFailed,  engine::AbortReason::kCommitFailed,
-    engine::AbortReason::kAssignmentLost, engine::AbortReason::kDeliveryFailed,
-    engine::AbortReason::kStopping};
+    engine::AbortReason::kPluginRetry,      engine::AbortReason::kRecordFailedOutput,
+    engine::AbortReason::kProduceFailed,    engine::AbortReason::kCommitFailed,
+    engine::AbortReason::kAssignmentLost,   engine::AbortReason::kDeliveryFailed,
+    engine::AbortReason::kOffsetOutOfRange, engine::AbortReason::kStopping};
 
 }  // namespace
 
@@ -47,6 +47,8 @@ const char* abort_reason_label(engine::AbortReason reason) {
       return "assignment_lost";
     case engine::AbortReason::kDeliveryFailed:
       return "delivery_failed";
+    case engine::AbortReason::kOffsetOutOfRange:
+      return "offset_out_of_range";
     case engine::AbortReason::kStopping:
       break;
   }

@@ -27,7 +27,8 @@ TEST(Properties, ConsumerHasTheExactlyOnceSettings) {
   EXPECT_EQ(value_of(list, "enable.auto.commit"), "false");
   EXPECT_EQ(value_of(list, "enable.auto.offset.store"), "false");
   EXPECT_EQ(value_of(list, "isolation.level"), "read_committed");
-  EXPECT_EQ(value_of(list, "auto.offset.reset"), "earliest");
+  // The engine decides where partitions start (engine/start_offsets.hpp), never librdkafka.
+  EXPECT_EQ(value_of(list, "auto.offset.reset"), "error");
   EXPECT_EQ(value_of(list, "partition.assignment.strategy"), "range,roundrobin");
   EXPECT_EQ(value_of(list, "group.instance.id"), "orders-pod-0");
   EXPECT_EQ(value_of(list, "transactional.id"), "<unset>");
@@ -111,7 +112,6 @@ kafka:
   EXPECT_EQ(find_property(consumer, "fetch.wait.max.ms")->source,
             "kafka.consumer.fetch.wait.max.ms");
   EXPECT_EQ(value_of(consumer, "partition.assignment.strategy"), "roundrobin");
-  EXPECT_EQ(value_of(consumer, "auto.offset.reset"), "latest");
   EXPECT_EQ(value_of(producer_properties(config, 0), "fetch.wait.max.ms"), "10");
 }
 

@@ -577,7 +577,7 @@ engine::EngineOptions MockLoopTest::options() const {
                               {"enable.auto.commit", "false"},
                               {"enable.auto.offset.store", "false"},
                               {"isolation.level", "read_committed"},
-                              {"auto.offset.reset", "earliest"},
+                              {"auto.offset.reset", "error"},  // as the real engine
                               {"partition.assignment.strategy", "range,roundrobin"},
                               // The mock group waits session.timeout.ms - 1 s before a rejoin
                               // after the last member left (a restart), and 3 s for a first

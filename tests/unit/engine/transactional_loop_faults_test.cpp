@@ -9,6 +9,7 @@ namespace txform::testing {
 namespace {
 
 // Kafka protocol request keys (librdkafka's RD_KAFKAP_*, not in its public headers).
+constexpr int16_t kFetch = 1;
 constexpr int16_t kInitProducerId = 22;
 constexpr int16_t kAddPartitionsToTxn = 24;
 constexpr int16_t kAddOffsetsToTxn = 25;
@@ -155,6 +156,26 @@ TEST_F(TransactionalLoopFaults, CoordinatorsMoveToOtherBrokers) {
   expect_exactly_once(kInputs + kMore, [](int) { return 1; });
   expect_offsets_at_end(kInputs + kMore);
   EXPECT_EQ(journal_->aborts(), 0);
+}
+
+TEST_F(TransactionalLoopFaults, OffsetOutOfRangeRestartsFromTheCommittedOffsetsNotTheBeginning) {
+  constexpr int kMore = 100;
+  FakeProcessor processor(*journal_, [](int) { return Script{}; });
+  EngineThread engine(options(), processor, log_);
+  ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs); }));
+  // The next fetches answer OFFSET_OUT_OF_RANGE, as a partition's new leader does after an
+  // unclean election. Resetting to the beginning (auto.offset.reset=earliest) would process
+  // every committed input a second time.
+  push(kFetch, {RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE,
+                RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE});
+  ASSERT_TRUE(journal_->wait_until([&] { return journal_->logged("offset out of range"); }));
+  produce_inputs(*cluster_, input_, kInputPartitions, kInputs, kMore);
+  ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs + kMore); }));
+  engine.stop(engine::kStopCleanly);
+  EXPECT_EQ(engine.wait(), kExitOk);
+  expect_exactly_once(kInputs + kMore, [](int) { return 1; });
+  expect_offsets_at_end(kInputs + kMore);
+  EXPECT_TRUE(journal_->logged("restarting from the committed offset"));
 }
 
 TEST_F(TransactionalLoopFaults, BrokerDownStallsTheCommitWhichIsRetriedNotAborted) {
