@@ -712,6 +712,8 @@ def main():
     a.verify = a.verify or find_binary("txform-verify", a.build_dir)
     a.plugin_dir = a.plugin_dir or (os.path.join(a.build_dir, "tests", "plugins") if a.build_dir
                                     else installed_plugin_dir())
+    # txform wants an absolute plugin_dir (its config may be read from anywhere).
+    a.plugin_dir = os.path.abspath(a.plugin_dir)
     nemesis = Nemesis(a)
     a.report = a.report or os.path.join(nemesis.workdir, "report.json")
     try:
