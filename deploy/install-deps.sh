@@ -12,9 +12,9 @@ packages=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
   # the real Kafka broker (fetched by Maven from Maven Central) and the tools tests use
   openjdk-17-jre-headless maven kcat prometheus
-  # checks of the deployment files and packages (tests/deploy/): systemd-analyze, PyYAML, a
-  # Python venv for the PyPI linters below
-  systemd python3-yaml python3-venv dpkg-dev
+  # checks of the deployment files and packages (tests/deploy/): systemd-analyze, strace, PyYAML,
+  # a Python venv for the PyPI linters below
+  systemd strace python3-yaml python3-venv dpkg-dev
 )
 
 # Linters Debian 12 does not package, pinned, from PyPI into their own venv:
