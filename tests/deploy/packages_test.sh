@@ -69,7 +69,7 @@ dpkg-deb -c "$sdk" | awk '{print $6}' >"$work/sdk.list"
 for path in ./usr/bin/txform ./etc/txform/txform.yaml ./usr/lib/systemd/system/txform.service \
     ./usr/lib/txform/plugins/passthrough.so ./usr/lib/txform/plugins/filter.so \
     ./usr/lib/txform/plugins/fanout.so ./usr/lib/txform/plugins/bank-enrich.so \
-    ./usr/share/doc/txform/examples/full.yaml; do
+    ./usr/share/doc/txform/examples/full.yaml ./usr/share/doc/txform/copyright; do
   grep -qxF "$path" "$work/server.list" || fail "txform lacks $path"
 done
 # The chaos tools and test plugins are for the test suite, not for production hosts.
