@@ -43,7 +43,6 @@ else
   fi
 fi
 
-# Debian's own interpreter, not whichever python3 comes first on PATH.
 installed=$("$tools_dir/bin/pip" freeze 2>/dev/null || true)
 missing_tools=()
 for t in "${python_tools[@]}"; do
@@ -53,6 +52,7 @@ if [ ${#missing_tools[@]} -eq 0 ]; then
   echo "install-deps: linters already in $tools_dir"
 else
   echo "install-deps: installing ${missing_tools[*]} into $tools_dir"
+  # Debian's own interpreter, not whichever python3 comes first on PATH.
   [ -x "$tools_dir/bin/pip" ] || "${sudo[@]}" /usr/bin/python3 -m venv "$tools_dir"
   "${sudo[@]}" "$tools_dir/bin/pip" install -q --disable-pip-version-check "${python_tools[@]}"
 fi
