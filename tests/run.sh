@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh Debian 12 machine: dependencies, build, a private Kafka broker on
-# free loopback ports, every test (unit and integration) in the dev preset, then the unit tests again
-# under ASan/UBSan. The broker is stopped and its data removed on exit, pass or fail.
+# free loopback ports, every test in the dev preset (unit, integration, then the Debian packages,
+# installed and purged again), then the unit tests again under ASan/UBSan. The broker is stopped
+# and its data removed on exit, pass or fail.
 #
 #   tests/run.sh                 everything
 #   TXFORM_TEST_PRESETS=dev tests/run.sh     skip the sanitizer pass
@@ -49,6 +50,10 @@ for preset in $presets; do
   if [ "$preset" = dev ]; then
     step "tests: preset dev, integration (real broker)"
     ctest --preset dev -L integration "$@"
+    # Builds the Debian packages from this tree and installs them here (dpkg -i); the test
+    # purges them again on exit, pass or fail (tests/deploy/packages_test.sh).
+    step "tests: preset dev, Debian packages (installed on this machine, then purged)"
+    TXFORM_TEST_INSTALL_PACKAGES=1 ctest --preset dev -L package "$@"
   fi
 done
 
