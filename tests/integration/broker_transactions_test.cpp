@@ -89,6 +89,9 @@ TEST_F(BrokerTransactions, CommittedVisibleAbortedHiddenOffsetsCommitWithTransac
   for (const char* value : {"aborted-1", "aborted-2"})
     produce(producer.get(), topic, value);
   send_offset(producer.get(), topic, group, 5);
+  // abort_transaction purges what is still queued: deliver the records first, so the log holds
+  // them (read_uncommitted sees them) and only the marker hides them.
+  ASSERT_EQ(rd_kafka_flush(producer.get(), 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
   expect_ok(rd_kafka_abort_transaction(producer.get(), 30000), "abort_transaction");
 
   {
