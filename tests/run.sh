@@ -7,6 +7,7 @@
 #   TXFORM_TEST_PRESETS=dev tests/run.sh     skip the sanitizer pass
 #   tests/run.sh -R Transactions           extra arguments go to every ctest run
 #   TXFORM_TEST_CHAOS=1 tests/run.sh       also run the chaos scenario (tests/chaos/ci.sh)
+# The dev pass ends with the benchmark harness's smoke run (tests/perf/bench.sh --smoke).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,6 +50,11 @@ for preset in $presets; do
   if [ "$preset" = dev ]; then
     step "tests: preset dev, integration (real broker)"
     ctest --preset dev -L integration "$@"
+    # The benchmark harness must not rot: every system it compares runs on a tiny input against
+    # this broker, and each run must be exactly-once by count. It measures nothing.
+    step "perf smoke: every benchmarked system on a tiny input (tests/perf/bench.sh --smoke)"
+    tests/perf/bench.sh --smoke --bootstrap "$TXFORM_TEST_BOOTSTRAP" --build-dir build/dev \
+      --out build/dev/perf-smoke
   fi
 done
 

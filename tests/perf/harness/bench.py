@@ -25,11 +25,12 @@ SWEEPS = {  # each sweep moves one parameter away from the base point
     "size": [dict(BASE, size=100)],
     "partitions": [dict(BASE, partitions=1), dict(BASE, partitions=24)],
 }
-# Records/s this 2-core machine roughly sustains at the base point while sharing it with the
-# broker, and seconds of start/stop around each run: only for the printed time estimate.
-GUESSED_RATE = {"txform-eos-w1": 60000, "txform-eos-w2": 60000, "txform-alo": 70000,
-                "streams-eos-v2": 40000, "copier": 15000, "python-loop": 12000,
-                "broker-produce": 150000, "broker-consume": 300000}
+# Records/s at 1 KB, as measured on the 2-core development machine while it was shared (100 B
+# runs count 3 x as many records/s), and seconds of start/stop around each run: only for the
+# printed time estimate.
+GUESSED_RATE = {"txform-eos-w1": 50000, "txform-eos-w2": 40000, "txform-alo": 100000,
+                "streams-eos-v2": 10000, "copier": 3000, "python-loop": 20000,
+                "broker-produce": 25000, "broker-consume": 100000}
 GUESSED_OVERHEAD_S = {"streams-eos-v2": 8, "copier": 6, "python-loop": 4, "broker-produce": 4,
                       "broker-consume": 8}
 COUNT_RATE = 150000  # records/s the harness's read_committed count reads
@@ -62,12 +63,16 @@ def parse_args(argv):
     p.add_argument("--systems", default=",".join(systems.ALL), help="comma-separated subset of " + ",".join(systems.ALL))
     p.add_argument("--records-1k", type=int, default=300000, help="input records at 1 KB (default 300000)")
     p.add_argument("--records-100", type=int, default=1000000, help="input records at 100 B (default 1000000)")
-    p.add_argument("--python-share", type=float, default=0.2,
-                   help="the Python loop gets this share of the records (it is an order slower); default 0.2")
-    p.add_argument("--copier-share", type=float, default=0.5, help="likewise for the copier; default 0.5")
+    p.add_argument("--python-share", type=float, default=1.0,
+                   help="the Python loop gets this share of the records; default 1")
+    p.add_argument("--copier-share", type=float, default=0.5,
+                   help="the copier gets this share of the records (its 512-byte batches make it slow); default 0.5")
     p.add_argument("--e2e-seconds", type=float, default=15, help="steady load per end-to-end run (default 15)")
     p.add_argument("--e2e-rate", type=float, default=5000,
                    help="records/s of an end-to-end run when the system's saturation was not measured")
+    p.add_argument("--base-interval-ms", type=int, default=BASE["interval_ms"])
+    p.add_argument("--base-size", type=int, default=BASE["size"], help="record bytes at the base point")
+    p.add_argument("--base-partitions", type=int, default=BASE["partitions"])
     p.add_argument("--estimate-only", action="store_true", help="print the plan and its time estimate, run nothing")
     args = p.parse_args(argv)
     if args.smoke:
@@ -86,7 +91,7 @@ def plan(args):
     if unknown:
         sys.exit(f"unknown systems: {', '.join(sorted(unknown))}")
     ordered = [s for s in systems.ALL if s in chosen]
-    points = [runs.Point(sweep="base", **_params(BASE, args.smoke))]
+    points = [runs.Point(sweep="base", **_params(_base(args), args.smoke))]
     for sweep in args.sweeps.split(","):
         for params in SWEEPS.get(sweep, []):
             points.append(runs.Point(sweep=sweep, **_params(params, False)))
@@ -96,6 +101,10 @@ def plan(args):
         names = [s for s in ordered if not (point.sweep == "interval" and s in systems.BROKER_TOOLS)]
         result.append((point, names))
     return result
+
+
+def _base(args):
+    return dict(interval_ms=args.base_interval_ms, size=args.base_size, partitions=args.base_partitions)
 
 
 def _params(params, smoke):
@@ -188,7 +197,7 @@ def _input(ctx, inputs, point, records):
 
 
 def _e2e(ctx, rows):
-    base = dataclasses.replace(runs.Point(sweep="e2e", **_params(BASE, ctx.args.smoke)))
+    base = runs.Point(sweep="e2e", **_params(_base(ctx.args), ctx.args.smoke))
     intervals = [base.interval_ms] if ctx.args.smoke else [10, 100, 1000]
     chosen = [s for s in e2e.E2E_SYSTEMS if s in ctx.args.systems.split(",")]
     out = []

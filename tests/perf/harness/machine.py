@@ -39,7 +39,7 @@ def describe(paths, kafka_version):
         "txform": " ".join(txform_version[:1]),
         "librdkafka (txform)": _txform_librdkafka(txform_version),
         "librdkafka (Python loop, bundled with confluent-kafka)": confluent_kafka.libversion()[0],
-        "confluent-kafka (Python)": confluent_kafka.version()[0],
+        "confluent-kafka (Python)": confluent_kafka.__version__,
         "Python": platform.python_version(),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
@@ -47,7 +47,7 @@ def describe(paths, kafka_version):
 
 def _txform_librdkafka(version_lines):
     for line in version_lines:
-        m = re.search(r"librdkafka\s+(\S+)", line)
+        m = re.search(r"librdkafka\s+([\w.]+)", line)
         if m:
             return m.group(1)
     return None

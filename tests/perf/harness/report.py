@@ -72,8 +72,13 @@ def _throughput_vs_interval(ax, rows):
         series = sorted((r["interval_ms"], r["records_per_s"]) for r in points
                         if r["system"] == system and r["record_bytes"] == size and r["partitions"] == partitions)
         ax.plot(*zip(*series), marker="o", label=system)
+    for tool, style in [("broker-produce", ":"), ("broker-consume", "-.")]:
+        ceiling = [r for r in _valid(rows, system=tool, record_bytes=size, partitions=partitions)]
+        if ceiling:
+            ax.axhline(ceiling[0]["records_per_s"], color="gray", linestyle=style, label=f"{tool} (ceiling)")
     ax.set_xscale("log")
-    ax.set(xlabel="commit interval (ms)", ylabel="records/s",
+    ax.set_yscale("log")
+    ax.set(xlabel="commit interval (ms)", ylabel="records/s (log)",
            title=f"Throughput vs commit interval ({size} B, {partitions} partitions)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
@@ -82,14 +87,20 @@ def _throughput_vs_interval(ax, rows):
 
 def _commit_vs_partitions(ax, rows):
     points = [r for r in _valid(rows) if r["sweep"] in ("partitions", "base") and r["commit_p50_ms"] is not None]
-    if not points:
+    averages_only = [r for r in _valid(rows) if r["sweep"] in ("partitions", "base")
+                     and r["commit_p50_ms"] is None and r["commit_avg_ms"] is not None]
+    if not points and not averages_only:
         return False
+    for system in sorted({r["system"] for r in averages_only}):  # Kafka Streams: avg only
+        series = sorted((r["partitions"], r["commit_avg_ms"]) for r in averages_only if r["system"] == system)
+        ax.plot(*zip(*series), marker="s", linestyle=":", label=f"{system} avg")
     for system in sorted({r["system"] for r in points}):
         series = sorted((r["partitions"], r["commit_p50_ms"], r["commit_p99_ms"]) for r in points if r["system"] == system)
         xs = [s[0] for s in series]
         line = ax.plot(xs, [s[1] for s in series], marker="o", label=f"{system} p50")[0]
         ax.plot(xs, [s[2] for s in series], marker="^", linestyle="--", color=line.get_color(), label=f"{system} p99")
-    ax.set(xlabel="partitions", ylabel="commit latency (ms)", title="Commit latency vs partitions")
+    ax.set_yscale("log")
+    ax.set(xlabel="partitions", ylabel="commit latency (ms, log)", title="Commit latency vs partitions")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return True

@@ -77,7 +77,9 @@ def _processor(system, point, records, run, ctx, row, copier_transaction_size):
         row.update(systems.streams_commit_stats(process.output()))
     elif system == "python-loop":
         row.update(systems.python_commit_stats(process.output()))
-    if code not in (0, None) and not (system == "streams-eos-v2" and code == 143):
+    # A JVM stopped by SIGTERM exits 143 after its shutdown hooks ran: that is a clean stop.
+    jvm = system in ("streams-eos-v2", "copier")
+    if code not in (0, None) and not (jvm and code == 143):
         row["note"] = _join(row["note"], f"exit code {code}")
     _validate(row, kafka.count_committed(run.output, point.partitions), records)
 
