@@ -251,8 +251,12 @@ def _method(args):
         "committed; for the broker tools, of the tool's JVM at exit. Peak RSS: VmHWM / ru_maxrss.",
         "- Broker ceilings: ProducerPerformance (acks=all, linger.ms=5) into a fresh topic and "
         "ConsumerPerformance over the input, at their own reported rates.",
+        "- Wall time includes each process's start (JVM start and group join for Kafka Streams and "
+        "the copier): size N so that it stays a small share.",
         "- A run is valid when a read_committed consumer reads exactly the input's record count from "
         "the output (lost or doubled records make it invalid).",
+        "- Other work on the machine shows in the load average above: numbers from a busy machine "
+        "compare systems within one report, not across reports.",
     ])
 
 
