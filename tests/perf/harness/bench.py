@@ -7,7 +7,6 @@ import argparse
 import dataclasses
 import datetime
 import os
-import shlex
 import sys
 import tempfile
 import time
