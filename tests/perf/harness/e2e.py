@@ -24,7 +24,7 @@ class _Visible:
     def __init__(self, bootstrap, topic, partitions):
         self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "txform-perf-e2e",
                                   "enable.auto.commit": False, "isolation.level": "read_committed",
-                                  "fetch.wait.max.ms": 5})
+                                  "fetch.wait.max.ms": 5, "log_level": 4})
         self.consumer.assign([TopicPartition(topic, p, 0) for p in range(partitions)])
         self.samples = []
         self.stop = threading.Event()
@@ -58,7 +58,8 @@ def measure(system, point, rate, duration_s, ctx):
         kafka.create_topic(run.output, point.partitions)
         visible = _Visible(kafka.bootstrap, run.output, point.partitions)
         process = _start(system, point, run, ctx)
-        producer = Producer({"bootstrap.servers": kafka.bootstrap, "linger.ms": 1, "acks": "all"})
+        producer = Producer({"bootstrap.servers": kafka.bootstrap, "linger.ms": 1, "acks": "all",
+                             "log_level": 4})
         # Ready means a record went all the way through; the timed load starts after that.
         produced = _until_first_visible(producer, run.input, point.size, visible, process,
                                         ctx.timeout_for(1000))

@@ -9,7 +9,8 @@ from confluent_kafka.admin import AdminClient, NewTopic
 class Kafka:
     def __init__(self, bootstrap):
         self.bootstrap = bootstrap
-        self.admin = AdminClient({"bootstrap.servers": bootstrap})
+        # Warnings and up: notices like "partition count changed" for every deleted topic are noise.
+        self.admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 4})
 
     def create_topic(self, name, partitions):
         future = self.admin.create_topics([NewTopic(name, partitions, 1)], operation_timeout=30)[name]
@@ -33,7 +34,7 @@ class Kafka:
         raise RuntimeError(f"topic {name} has no leaders after {timeout_s}s")
 
     def _consumer(self, group="txform-perf-probe", **extra):
-        conf = {"bootstrap.servers": self.bootstrap, "group.id": group,
+        conf = {"bootstrap.servers": self.bootstrap, "group.id": group, "log_level": 4,
                 "enable.auto.commit": False, "isolation.level": "read_committed"}
         conf.update(extra)
         return Consumer(conf)
