@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 import datetime
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -169,11 +170,18 @@ def main(argv):
     for topic in inputs.values():
         kafka.delete_topic(topic)
 
-    settings = {"command": args.command, "smoke": args.smoke,
+    points = "; ".join(f"{p.sweep} ({p.interval_ms} ms, {p.size} B, {p.partitions} partitions)" for p, _ in the_plan)
+    if e2e_rows:
+        points += "; end-to-end runs"
+    settings = {"command": args.command, "smoke": args.smoke, "points": points,
                 "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 "method": _method(args)}
     report.write(args.out, rows, e2e_rows, machine_info, settings)
     invalid = [r for r in rows + e2e_rows if not r.get("valid")]
+    if invalid:
+        print(f"logs of the systems: {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     print(f"report: {os.path.join(args.out, 'report.md')} ({(time.monotonic() - started) / 60:.1f} min)")
     for r in invalid:
         print(f"INVALID: {r['system']} {r['interval_ms']} ms: {r.get('note')}")

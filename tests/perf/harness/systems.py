@@ -150,7 +150,8 @@ def txform_wait_ready(process, timeout_s=60):
 # ---- peers -----------------------------------------------------------------------------------
 
 def start_streams(paths, kafka, point, run, workdir):
-    args = [kafka.bootstrap, run.group, run.input, run.output, str(point.interval_ms)]
+    args = [kafka.bootstrap, run.group, run.input, run.output, str(point.interval_ms),
+            os.path.join(workdir, f"{run.name}.streams-state")]
     return Process(_java(paths.streams_classpath, "dev.txform.perf.StreamsCopy", args),
                    os.path.join(workdir, f"{run.name}.log"))
 

@@ -1,6 +1,5 @@
 package dev.txform.perf;
 
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -17,14 +16,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * exactly_once_v2, one stream thread, byte-array serdes. On SIGTERM it prints its commit metrics
  * as one JSON line (prefix STREAMS_METRICS) and closes, which commits the open transaction.
  *
- * <p>Usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS
+ * <p>Usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS STATE_DIR
  */
 public final class StreamsCopy {
   private StreamsCopy() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 5) {
-      System.err.println("usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS");
+    if (args.length != 6) {
+      System.err.println(
+          "usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS STATE_DIR");
       System.exit(2);
     }
     Properties props = new Properties();
@@ -35,8 +35,8 @@ public final class StreamsCopy {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-    props.put(StreamsConfig.STATE_DIR_CONFIG,
-        Files.createTempDirectory("txform-perf-streams").toString());
+    // A stateless topology keeps nothing there, but Streams locks its task directories in it.
+    props.put(StreamsConfig.STATE_DIR_CONFIG, args[5]);
     // The input is pre-filled before the application starts: read it from the beginning.
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     // Thread-level commit metrics (commit-latency-*) are recorded at INFO already; DEBUG adds
