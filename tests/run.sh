@@ -63,3 +63,12 @@ if [ "${TXFORM_TEST_CHAOS:-1}" = 1 ] && [[ " $presets " == *" dev "* ]]; then
   step "chaos: exactly-once under faults, 3-node cluster (tests/chaos/ci.sh)"
   tests/chaos/ci.sh "$root/build/dev"
 fi
+
+# The benchmark harness must not rot: every system it compares (tests/perf/bench.sh --smoke) runs
+# on a tiny input against this broker with the dev build, and each run must be exactly-once by
+# count. It measures nothing; about 1.5 minutes.
+if [[ " $presets " == *" dev "* ]]; then
+  step "perf smoke: every benchmarked system on a tiny input (tests/perf/bench.sh --smoke)"
+  tests/perf/bench.sh --smoke --bootstrap "$TXFORM_TEST_BOOTSTRAP" --build-dir build/dev \
+    --out build/dev/perf-smoke
+fi
