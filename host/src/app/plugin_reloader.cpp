@@ -1,9 +1,9 @@
 #include "app/plugin_reloader.hpp"
 
 #include <algorithm>
+#include <exception>
 
 #include "app/reloading_processor.hpp"
-#include "plugin/plugin_error.hpp"
 
 namespace txform::app {
 namespace {
@@ -61,7 +61,9 @@ bool PluginReloader::reload() {
     // Validation is the workers' real create(): a plugin that refuses its config fails here.
     for (size_t i = 0; i < handoffs_.size(); ++i)
       chains.push_back(next.make_chain());
-  } catch (const plugin::PluginError& error) {
+  } catch (const std::exception& error) {
+    // PluginError names the file and the reason; anything else (I/O, memory) is refused too:
+    // the signal thread must survive a bad reload.
     log_->error("plugin reload failed, still running {}: {}", chain_text(current_), error.what());
     if (metrics_ != nullptr) metrics_->failed();
     return false;
