@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/describe_command.hpp"
 #include "cli/plugins_command.hpp"
 #include "cli/run_command.hpp"
 #include "versions.hpp"
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   txform::cli::add_run_command(app);
   txform::cli::add_check_command(app);
   txform::cli::add_plugins_command(app);
+  txform::cli::add_describe_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty()) {
     std::cout << app.help();

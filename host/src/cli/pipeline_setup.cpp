@@ -51,21 +51,29 @@ std::shared_ptr<spdlog::logger> setup_logging(const config::v1::Config& config) 
   return engine::make_logger("txform");
 }
 
-Plugins load_plugins_or_exit(const config::v1::Config& config, unsigned instances,
-                             const std::shared_ptr<spdlog::logger>& log) {
-  std::vector<plugin::PluginSpec> specs;
+app::PluginSource plugin_source(const config::v1::Config& config,
+                                const std::shared_ptr<spdlog::logger>& log) {
+  app::PluginSource source;
+  source.dir = config.plugin_dir();
+  source.allow_insecure = config.allow_insecure_plugin_dir();
   for (const auto& link : config.plugins()) {
     plugin::PluginSpec spec{link.name(), {link.config().begin(), link.config().end()}};
     spec.config.insert(link.secret_config().begin(), link.secret_config().end());
-    specs.push_back(std::move(spec));
+    source.specs.push_back(std::move(spec));
   }
-  auto logger = [log](plugin::LogLevel level, std::string_view source, std::string_view message) {
-    log->log(to_spdlog(level), "[{}] {}", source, message);
+  source.logger = [log](plugin::LogLevel level, std::string_view from, std::string_view message) {
+    log->log(to_spdlog(level), "[{}] {}", from, message);
   };
+  return source;
+}
+
+Plugins load_plugins_or_exit(const config::v1::Config& config, unsigned instances,
+                             const std::shared_ptr<spdlog::logger>& log) {
+  const app::PluginSource source = plugin_source(config, log);
   try {
-    Plugins plugins{plugin::load_plugin_chain(config.plugin_dir(), specs,
-                                              config.allow_insecure_plugin_dir(), logger),
-                    {}};
+    Plugins plugins{
+        plugin::load_plugin_chain(source.dir, source.specs, source.allow_insecure, source.logger),
+        {}};
     for (unsigned i = 0; i < instances; ++i)
       plugins.chains.push_back(plugins.loaded.make_chain());
     return plugins;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/plugin_reloader.hpp"
 #include "config/load.hpp"
 #include "plugin/plugin_loader.hpp"
 
@@ -19,6 +20,10 @@ config::LoadedConfig load_config_or_exit(const std::string& path);
 
 // Applies the config's log level and format; returns the process-wide logger.
 std::shared_ptr<spdlog::logger> setup_logging(const config::v1::Config& config);
+
+// The configured plugin directory and chain, with a logger that writes to `log`.
+app::PluginSource plugin_source(const config::v1::Config& config,
+                                const std::shared_ptr<spdlog::logger>& log);
 
 // Loads the configured chain and creates `instances` chains of plugin instances (one per
 // worker), so a bad plugin stops startup before any consumer joins the group. On errors prints

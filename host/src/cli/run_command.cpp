@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/plugin_dir_watcher.hpp"
 #include "app/plugin_processor.hpp"
+#include "app/plugin_reloader.hpp"
 #include "app/worker_options.hpp"
 #include "cli/pipeline_setup.hpp"
 #include "config/diagnostic.hpp"
@@ -39,11 +41,7 @@ std::unique_ptr<metrics::MetricsEndpoint> start_metrics(
   options.workers = static_cast<int>(workers.size());
   for (const auto& label : chain.labels())
     options.chain += (options.chain.empty() ? "" : ",") + label;
-  for (const auto& info : chain.plugins()) {
-    options.plugins.push_back(
-        {info.name, info.version,
-         std::to_string(info.abi_major) + "." + std::to_string(info.abi_minor)});
-  }
+  options.plugins = app::plugin_labels(chain);
   options.max_poll_silence = max_poll_silence(workers.at(0).consumer_properties);
   try {
     auto endpoint = std::make_unique<metrics::MetricsEndpoint>(std::move(options));
@@ -77,12 +75,28 @@ int run(const std::string& config_path) {
 
   const auto workers = app::worker_options(config);
   const auto endpoint = start_metrics(config, workers, plugins.loaded, log);
+  // SIGHUP (or, with watch_plugin_dir, a changed plugin file) reloads the plugins in process.
+  app::PluginReloader reloader(plugin_source(config, log), plugins.loaded,
+                               static_cast<int>(workers.size()), log,
+                               endpoint ? &endpoint->reload() : nullptr);
+  std::vector<std::unique_ptr<engine::RecordProcessor>> processors;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    processors.push_back(reloader.processor(static_cast<int>(i), std::move(plugins.chains.at(i))));
+  }
+  std::unique_ptr<app::PluginDirWatcher> watcher;
+  if (config.watch_plugin_dir()) {
+    try {
+      watcher = std::make_unique<app::PluginDirWatcher>(
+          config.plugin_dir(), std::chrono::milliseconds(config.watch_plugin_dir_settle_ms()), log);
+    } catch (const std::exception& error) {
+      log->error("{}", error.what());
+      throw CLI::RuntimeError(kExitConfigError);
+    }
+  }
   return engine::run_workers(
-      workers,
-      [&](int worker) {
-        return std::make_unique<app::PluginProcessor>(std::move(plugins.chains.at(worker)));
-      },
-      endpoint ? endpoint->observers() : std::vector<engine::LoopObserver*>{});
+      workers, [&](int worker) { return std::move(processors.at(worker)); },
+      endpoint ? endpoint->observers() : std::vector<engine::LoopObserver*>{},
+      [&] { reloader.reload(); });
 }
 
 // Asks the brokers for every topic the pipeline names; returns the problems found.

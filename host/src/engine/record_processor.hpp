@@ -28,8 +28,12 @@ class RecordProcessor {
   // (anything but kOk) stops the worker.
   virtual ProcessOutcome on_commit() = 0;
   virtual ProcessOutcome on_abort() = 0;
-  // name@version of every plugin, in chain order ("a@1.0,b@2.1").
+  // name@version of every plugin, in chain order ("a@1.0,b@2.1"); stamped on committed offsets.
   virtual std::string describe() const = 0;
+  // Plugin reload: true when a new plugin generation waits to take over. The loop then ends the
+  // open transaction and calls switch_generation(), so no transaction mixes two generations.
+  virtual bool generation_pending() const { return false; }
+  virtual void switch_generation() {}
 };
 
 }  // namespace txform::engine

@@ -20,6 +20,7 @@
 
 #include "engine/dead_letter.hpp"
 #include "engine/exit_codes.hpp"
+#include "engine/offset_metadata.hpp"
 #include "kafka/error.hpp"
 
 namespace txform::engine {
@@ -197,6 +198,11 @@ void TransactionalLoop::poll_loop() {
     rd_kafka_poll(producer_.get(), 0);  // delivery reports and producer errors
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
     if (in_transaction_ && commit_due()) commit_transaction("commit bound reached");
+    if (processor_.generation_pending()) {
+      // A reloaded plugin chain takes over at a transaction boundary (commit first).
+      commit_transaction("plugin reload");
+      processor_.switch_generation();
+    }
   }
   if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal: aborting"};
 }
@@ -382,9 +388,13 @@ bool TransactionalLoop::commit_due() const {
 kafka::PartitionListPtr TransactionalLoop::offsets_to_commit() const {
   kafka::PartitionListPtr list(
       rd_kafka_topic_partition_list_new(static_cast<int>(offsets_.size())));
+  // The chain that produced this range rides on its offsets: `txform describe` shows it.
+  const std::string chain = offset_metadata(processor_.describe());
   for (const auto& [key, offset] : offsets_) {
-    rd_kafka_topic_partition_list_add(list.get(), rd_kafka_topic_name(key.topic), key.partition)
-        ->offset = offset;
+    auto* partition = rd_kafka_topic_partition_list_add(list.get(), rd_kafka_topic_name(key.topic),
+                                                        key.partition);
+    partition->offset = offset;
+    set_offset_metadata(*partition, chain);
   }
   return list;
 }

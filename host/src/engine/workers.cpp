@@ -29,7 +29,8 @@ void block_stop_signals() {
 }
 
 int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactory& make_processor,
-                const std::vector<LoopObserver*>& observers) {
+                const std::vector<LoopObserver*>& observers,
+                const std::function<void()>& on_reload) {
   block_stop_signals();
   std::atomic<int> stop{kRunning};
   std::atomic<int> running{static_cast<int>(workers.size())};
@@ -65,7 +66,11 @@ int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactor
   while (running.load() > 0) {
     const int signal = sigtimedwait(&set, nullptr, &tick);
     if (signal == SIGHUP) {
-      log->info("SIGHUP: plugin reload is not supported yet; ignored");
+      if (!on_reload) {
+        log->info("SIGHUP: nothing to reload; ignored");
+      } else if (stop.load() == kRunning) {
+        on_reload();  // loads and validates here; each worker switches at its own boundary
+      }
     } else if (signal == SIGINT || signal == SIGTERM) {
       if (stop.load() == kRunning) {
         log->info("{}: committing the open transactions and stopping (signal again to abort)",

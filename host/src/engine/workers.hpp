@@ -21,7 +21,9 @@ void block_stop_signals();
 // them (first SIGTERM/SIGINT: commit and exit; second: abort and exit) or one fails (the
 // others then stop cleanly). Returns the exit code: 0, or the first failure's code.
 // observers[i], when given, watches worker i (metrics, health) and outlives the call.
+// `on_reload` runs on the signal thread for each SIGHUP (ignored without one).
 int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactory& make_processor,
-                const std::vector<LoopObserver*>& observers = {});
+                const std::vector<LoopObserver*>& observers = {},
+                const std::function<void()>& on_reload = {});
 
 }  // namespace txform::engine

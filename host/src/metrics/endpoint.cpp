@@ -11,7 +11,7 @@
 namespace txform::metrics {
 namespace {
 
-void register_info(prometheus::Registry& registry, const std::vector<PluginLabels>& plugins) {
+void register_build_info(prometheus::Registry& registry) {
   prometheus::BuildGauge()
       .Name(names::kBuildInfo.name)
       .Help(names::kBuildInfo.help)
@@ -21,14 +21,6 @@ void register_info(prometheus::Registry& registry, const std::vector<PluginLabel
                         std::to_string(TXFORM_ABI_VERSION_MINOR)},
             {"librdkafka", rd_kafka_version_str()}})
       .Set(1);
-  auto& plugin_info = prometheus::BuildGauge()
-                          .Name(names::kPluginInfo.name)
-                          .Help(names::kPluginInfo.help)
-                          .Register(registry);
-  for (const auto& plugin : plugins) {
-    plugin_info.Add({{"name", plugin.name}, {"version", plugin.version}, {"abi", plugin.abi}})
-        .Set(1);
-  }
 }
 
 HttpResponse health_response(const HealthAnswer& answer) {
@@ -41,7 +33,8 @@ MetricsEndpoint::MetricsEndpoint(EndpointOptions options)
     : options_(std::move(options)),
       registry_(std::make_shared<prometheus::Registry>()),
       process_(*registry_) {
-  register_info(*registry_, options_.plugins);
+  register_build_info(*registry_);
+  reload_ = std::make_unique<ReloadMetrics>(*registry_, options_.plugins);
   for (int i = 0; i < options_.workers; ++i) {
     // One worker: no `worker` label, the series read like any single-process exporter's.
     workers_.push_back(

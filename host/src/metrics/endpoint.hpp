@@ -13,16 +13,11 @@
 #include "engine/loop_observer.hpp"
 #include "metrics/http_server.hpp"
 #include "metrics/process_metrics.hpp"
+#include "metrics/reload_metrics.hpp"
 #include "metrics/worker_health.hpp"
 #include "metrics/worker_metrics.hpp"
 
 namespace txform::metrics {
-
-struct PluginLabels {
-  std::string name;
-  std::string version;
-  std::string abi;  // "major.minor"
-};
 
 struct EndpointOptions {
   std::string listen = "0.0.0.0:9464";  // port 0: any free port (see port())
@@ -41,6 +36,8 @@ class MetricsEndpoint {
   // The observer of each worker, in worker order; they live as long as the endpoint.
   std::vector<engine::LoopObserver*> observers();
   int port() const { return server_ ? server_->port() : 0; }
+  // Plugin reloads and txform_plugin_info; lives as long as the endpoint.
+  ReloadMetrics& reload() { return *reload_; }
 
   // What the three paths answer (public for tests).
   std::string scrape();
@@ -54,6 +51,7 @@ class MetricsEndpoint {
   std::shared_ptr<prometheus::Registry> registry_;
   std::vector<std::unique_ptr<WorkerMetrics>> workers_;
   ProcessMetrics process_;
+  std::unique_ptr<ReloadMetrics> reload_;
   std::mutex scraping_;
   std::unique_ptr<HttpServer> server_;  // last: stopped first, before what it serves
 };

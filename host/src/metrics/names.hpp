@@ -52,6 +52,15 @@ inline constexpr MetricName kPluginDuration{
 inline constexpr MetricName kPluginErrors{"txform_plugin_errors_total",
                                           "Plugin answers other than OK, by plugin and status"};
 inline constexpr MetricName kPluginInfo{"txform_plugin_info", "Loaded plugins (value 1)"};
+inline constexpr MetricName kPluginReloads{
+    "txform_plugin_reloads_total",
+    "Plugin reloads (SIGHUP or plugin_dir change) whose new generation passed validation"};
+inline constexpr MetricName kPluginReloadFailures{
+    "txform_plugin_reload_failures_total",
+    "Plugin reloads refused (load, ABI or create() failed); the running generation stayed"};
+inline constexpr MetricName kPluginReloadDuration{
+    "txform_plugin_reload_duration_seconds",
+    "Time from a reload request until every worker runs the new generation"};
 inline constexpr MetricName kBuildInfo{"txform_build_info",
                                        "txform version, plugin ABI and librdkafka (value 1)"};
 
@@ -101,6 +110,9 @@ inline const std::vector<double> kBytes{1024,    4096,    16384,    65536,   262
                                         1 << 20, 4 << 20, 16 << 20, 64 << 20};
 inline const std::vector<double> kPluginSeconds{
     0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1};
+// A reload waits for each worker's next transaction boundary: about one commit interval.
+inline const std::vector<double> kReloadSeconds{0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                                1,    2.5,   5,    10,  30};
 }  // namespace buckets
 
 // librdkafka's transaction states (rd_kafka_txn_state2str): the label values of kTransactionState.

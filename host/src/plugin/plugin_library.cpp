@@ -1,8 +1,11 @@
 #include "plugin/plugin_library.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <boost/dll/shared_library.hpp>
+#include <cerrno>
 #include <cstring>
 #include <exception>
 
@@ -69,16 +72,42 @@ PluginFunctions functions_of(const txform_plugin& d) {
   return f;
 }
 
+// A loaded library and the descriptor it was loaded through, released in that order.
+struct Mapping {
+  int fd = -1;
+  boost::dll::shared_library library;
+  ~Mapping() {
+    library.unload();
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The name to dlopen `file` by. glibc's dlopen hands back the library already loaded under the
+// same name even when the file was replaced since, so a plugin reload would keep the old code.
+// /proc/self/fd/N of a descriptor held open while the library is loaded is a name no other
+// loaded library has; glibc still shares one mapping when the very same file (device and
+// inode) is loaded twice. Without /proc, the path itself.
+std::string load_name(const std::filesystem::path& file, Mapping& mapping) {
+  mapping.fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (mapping.fd < 0) throw PluginError(file, fmt::format("cannot open: {}", std::strerror(errno)));
+  std::string name = fmt::format("/proc/self/fd/{}", mapping.fd);
+  if (::access(name.c_str(), R_OK) != 0) return file.string();
+  return name;
+}
+
 }  // namespace
 
 std::shared_ptr<const PluginLibrary> PluginLibrary::open(const std::filesystem::path& file) {
   check_elf_shared_object(file);
 
-  auto library = std::make_shared<boost::dll::shared_library>();
+  auto mapping = std::make_shared<Mapping>();
+  auto* library = &mapping->library;
   try {
     // Local binding: a plugin's symbols (its own protobuf, say) never satisfy another's.
-    library->load(file.string(),
+    library->load(load_name(file, *mapping),
                   boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
+  } catch (const PluginError&) {
+    throw;
   } catch (const std::exception& e) {
     throw PluginError(file, fmt::format("cannot load: {}", e.what()));
   }
@@ -124,7 +153,7 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::open(const std::filesystem::
                              file,
                              sha256_file(file),
                              fmt::format("{}@{}", d->name, d->version)};
-  result->handle_ = std::move(library);
+  result->handle_ = std::move(mapping);
   return result;
 }
 

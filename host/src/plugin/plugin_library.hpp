@@ -31,7 +31,7 @@ class PluginLibrary {
  private:
   PluginLibrary() = default;
 
-  std::shared_ptr<void> handle_;  // the boost::dll::shared_library; unloads when released
+  std::shared_ptr<void> handle_;  // the loaded library (and its descriptor); unloads when released
   PluginInfo info_;
   PluginFunctions functions_;
 };

@@ -1,0 +1,67 @@
+// Plugin reload in process: load the plugin directory again as a new generation, validate it,
+// and hand it to every worker, which switches at its next transaction boundary.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "app/generation_handoff.hpp"
+#include "engine/record_processor.hpp"
+#include "metrics/reload_metrics.hpp"
+#include "plugin/plugin_loader.hpp"
+
+namespace txform::app {
+
+// Where a pipeline's plugins come from: what load_plugin_chain() needs, kept for reloads.
+struct PluginSource {
+  std::filesystem::path dir;
+  std::vector<plugin::PluginSpec> specs;
+  bool allow_insecure = false;
+  plugin::PluginLogger logger;
+};
+
+// The metrics' view of a loaded chain: name, version and ABI of each plugin.
+std::vector<metrics::PluginLabels> plugin_labels(const plugin::LoadedChain& chain);
+
+class PluginReloader {
+ public:
+  // `first` is the generation the workers start with; `metrics` may be null (metrics off) and
+  // outlives the reloader.
+  PluginReloader(PluginSource source, plugin::LoadedChain first, int workers,
+                 std::shared_ptr<spdlog::logger> log, metrics::ReloadMetrics* metrics);
+  PluginReloader(const PluginReloader&) = delete;
+  PluginReloader& operator=(const PluginReloader&) = delete;
+
+  // Worker `worker`'s processor, running `chain` (made from the first generation) until a
+  // reload hands it another. The reloader must outlive it.
+  std::unique_ptr<engine::RecordProcessor> processor(int worker,
+                                                     std::unique_ptr<plugin::PluginChain> chain);
+
+  // Scans the plugin directory again and validates the result: every file the chain names
+  // loads (ELF, entry symbol, ABI) and every worker's create() succeeds. Then each worker is
+  // offered its new chain. On any failure the running generation keeps running, and the error
+  // is logged and counted (txform_plugin_reload_failures_total); returns false.
+  bool reload();
+
+ private:
+  using Clock = GenerationHandoff::Clock;
+  // A worker runs `generation` now (called on its thread).
+  void switched(int worker, uint64_t generation, Clock::time_point requested);
+
+  PluginSource source_;
+  std::shared_ptr<spdlog::logger> log_;
+  metrics::ReloadMetrics* metrics_;
+  std::vector<std::shared_ptr<GenerationHandoff>> handoffs_;  // one per worker
+
+  std::mutex mutex_;  // reload() runs on the signal thread, switched() on the workers'
+  plugin::LoadedChain current_;
+  uint64_t generation_ = 1;
+  std::vector<uint64_t> running_;  // the generation each worker runs
+};
+
+}  // namespace txform::app
