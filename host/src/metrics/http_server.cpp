@@ -1,8 +1,14 @@
 #include "metrics/http_server.hpp"
 
+#include <arpa/inet.h>
 #include <civetweb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstring>
+#include <future>
 #include <mutex>
 #include <stdexcept>
 
@@ -50,6 +56,18 @@ int handle(mg_connection* connection, void* handler) {
   return response.status;  // civetweb: handled, with this status
 }
 
+// Opens and closes a TCP connection to 127.0.0.1:port; errors are of no interest.
+void poke(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  (void)::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  ::close(fd);
+}
+
 }  // namespace
 
 HttpServer::HttpServer(const std::string& listen, std::map<std::string, Handler> routes)
@@ -75,7 +93,15 @@ HttpServer::HttpServer(const std::string& listen, std::map<std::string, Handler>
 }
 
 HttpServer::~HttpServer() {
-  if (context_ != nullptr) mg_stop(context_);
+  if (context_ == nullptr) return;
+  // civetweb's master thread sees the stop flag only when its poll() of the listening socket
+  // returns, after up to 2 s without connections: that made every stop (and every restart to
+  // upgrade a plugin) ~1.5 s longer. A connection wakes it; repeat until the stop is done, as one
+  // arriving just before the flag is set is served like any other.
+  auto stopped = std::async(std::launch::async, [context = context_] { mg_stop(context); });
+  while (stopped.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+    if (port_ > 0) poke(port_);
+  }
 }
 
 }  // namespace txform::metrics
