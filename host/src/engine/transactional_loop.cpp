@@ -209,6 +209,12 @@ void TransactionalLoop::poll_loop() {
 
 void TransactionalLoop::handle_message(const rd_kafka_message_t& message) {
   if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (rewind_pending_) {
+      // Fetched past an abort whose rewind waits for the revoke: read again from committed.
+      if (rd_kafka_assignment_lost(consumer_.get())) return;
+      rewind_consumer();
+      return;
+    }
     process_record(message);
     return;
   }
@@ -542,10 +548,14 @@ void TransactionalLoop::rewind_consumer() {
   // A lost assignment (session timed out) is about to be revoked: librdkafka 2.0.2 asserts
   // (rd_kafka_assignment_partition_stopped) when an assign() races that revoke's unassign. The
   // next assignment starts from committed offsets anyway.
+  // Records already fetched past the aborted ones are dropped until that revoke (or until the
+  // assignment is no longer lost, then rewound): none may start a transaction that skips them.
   if (rd_kafka_assignment_lost(consumer_.get())) {
     log_->info("not rewinding: the assignment was lost and will be revoked");
+    rewind_pending_ = true;
     return;
   }
+  rewind_pending_ = false;
   fetch_committed_offsets(assignment.get());
   for (int i = 0; i < assignment->cnt && !start_overrides_.empty(); ++i) {
     auto& partition = assignment->elems[i];
@@ -615,6 +625,7 @@ void TransactionalLoop::handle_offset_out_of_range(const rd_kafka_message_t& mes
 
 void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* partitions) {
+  rewind_pending_ = false;  // the new assignment starts from committed offsets
   try {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       log_->info("assigned {} partitions", partitions->cnt);

@@ -113,6 +113,8 @@ class TransactionalLoop {
   std::map<std::pair<std::string, int32_t>, int64_t> start_overrides_;
   std::map<std::pair<std::string, int32_t>, std::chrono::steady_clock::time_point> behind_since_;
   std::chrono::milliseconds out_of_range_backoff_{500};
+  // An abort's rewind was skipped because the assignment was lost (rewind_consumer()).
+  bool rewind_pending_ = false;
   bool delivery_failed_ = false;  // at-least-once: a failed delivery forbids committing offsets
   std::optional<std::pair<int, std::string>> pending_stop_;  // raised inside a callback
 };
