@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs every build, test and runtime dependency of txform from Debian 12 packages.
+# Installs every build, test and runtime dependency of txform from Debian 12 packages, then
+# builds librdkafka from Debian's source package into its own prefix (deploy/install-librdkafka.sh).
 # Idempotent: packages already present are left alone. Runs as root, or through sudo otherwise.
 set -euo pipefail
 
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang-format git ca-certificates
+  # librdkafka's build dependencies (deploy/install-librdkafka.sh): TLS, SASL/GSSAPI,
+  # compression, and curl for OAUTHBEARER/OIDC
+  libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libcurl4-openssl-dev
   # libraries the host, SDK and tests link against
-  librdkafka-dev libboost-dev libboost-filesystem-dev libprotobuf-dev protobuf-compiler
+  libboost-dev libboost-filesystem-dev libprotobuf-dev protobuf-compiler
   prometheus-cpp-dev libcivetweb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   # the real Kafka broker (fetched by Maven from Maven Central) and the tools tests use
   openjdk-17-jre-headless maven kcat prometheus
   # checks of the deployment files and packages (tests/deploy/): systemd-analyze, strace, PyYAML,
@@ -56,4 +60,7 @@ else
   [ -x "$tools_dir/bin/pip" ] || "${sudo[@]}" /usr/bin/python3 -m venv "$tools_dir"
   "${sudo[@]}" "$tools_dir/bin/pip" install -q --disable-pip-version-check "${python_tools[@]}"
 fi
+"${sudo[@]}" env ${TXFORM_CACHE_DIR:+TXFORM_CACHE_DIR="$TXFORM_CACHE_DIR"} \
+  ${TXFORM_RDKAFKA_PREFIX:+TXFORM_RDKAFKA_PREFIX="$TXFORM_RDKAFKA_PREFIX"} \
+  "$(dirname "${BASH_SOURCE[0]}")/install-librdkafka.sh"
 echo "install-deps: done"

@@ -55,9 +55,12 @@ field() { dpkg-deb -f "$1" "$2"; }
 [ "$(field "$server" Architecture)" = "$(dpkg --print-architecture)" ] || fail "server architecture"
 depends=$(field "$server" Depends)
 echo "Depends: $depends"
-for lib in librdkafka1 libprotobuf32 libyaml-cpp0.7; do
+# librdkafka is linked statically (cmake/TxformDependencies.cmake); the libraries it uses are
+# Debian 12's, found by dpkg-shlibdeps like the rest.
+for lib in libprotobuf32 libyaml-cpp0.7 libssl3 libsasl2-2 libzstd1 liblz4-1 libcurl4; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib (dpkg-shlibdeps)"
 done
+if grep -q librdkafka <<<"$depends"; then fail "Depends names a librdkafka package: $depends"; fi
 [ "$(field "$sdk" Package)" = txform-plugin-sdk-dev ] || fail "SDK package name"
 [ "$(field "$sdk" Architecture)" = all ] || fail "SDK architecture"
 conffiles=$(dpkg-deb --ctrl-tarfile "$server" | tar -xO ./conffiles)
@@ -86,16 +89,33 @@ done
 echo "== dpkg -i"
 "${sudo[@]}" dpkg -i "$server" "$sdk"
 
-echo "== the installed server"
-/usr/bin/txform --version | tee "$work/version"
+echo "== the installed server, with the librdkafka build prefix hidden"
+# A clean Debian 12 has no $rdkafka_prefix: run the installed binary in a mount namespace
+# where an empty tmpfs covers it, so nothing can come from there.
+rdkafka_prefix=$(sed -n 's/^TXFORM_RDKAFKA_PREFIX:PATH=//p' "$build_dir/CMakeCache.txt")
+rdkafka_version=$(sed -n 's/^RDKAFKA_VERSION:INTERNAL=//p' "$build_dir/CMakeCache.txt")
+[ -d "$rdkafka_prefix" ] || fail "the build's TXFORM_RDKAFKA_PREFIX '$rdkafka_prefix' is not a directory"
+without_prefix() {
+  "${sudo[@]}" unshare --mount --propagation private -- bash -c \
+    'mount -t tmpfs none "$1" && [ -z "$(ls -A "$1")" ] && shift && exec "$@"' _ "$rdkafka_prefix" "$@"
+}
+without_prefix /usr/bin/txform --version | tee "$work/version"
 grep -q "$version" "$work/version" || fail "--version does not say $version"
-listing=$(/usr/bin/txform plugins --dir /usr/lib/txform/plugins)
+grep -q "librdkafka $rdkafka_version" "$work/version" || fail "--version does not say librdkafka $rdkafka_version"
+if ldd /usr/bin/txform | grep librdkafka; then fail "the installed txform loads a shared librdkafka"; fi
+listing=$(without_prefix /usr/bin/txform plugins --dir /usr/lib/txform/plugins)
 echo "$listing"
 for plugin in passthrough filter fanout bank-enrich; do
   grep -Eq "^$plugin " <<<"$listing" || fail "$plugin not listed from /usr/lib/txform/plugins"
 done
-/usr/bin/txform check --config /etc/txform/txform.yaml >"$work/check.log" 2>&1 ||
+without_prefix /usr/bin/txform check --config /etc/txform/txform.yaml >"$work/check.log" 2>&1 ||
   { cat "$work/check.log" >&2; fail "the default configuration does not pass txform check"; }
+if [ -n "${TXFORM_TEST_BOOTSTRAP:-}" ]; then
+  # The statically linked client talks to the test broker (metadata and the group admin API).
+  without_prefix /usr/bin/txform describe --group txform-package-test \
+    --bootstrap "$TXFORM_TEST_BOOTSTRAP" >"$work/describe.log" 2>&1 ||
+    { cat "$work/describe.log" >&2; fail "txform describe against $TXFORM_TEST_BOOTSTRAP"; }
+fi
 unit_warnings=$(systemd-analyze verify /usr/lib/systemd/system/txform.service 2>&1) ||
   fail "systemd-analyze verify: $unit_warnings"
 [ -z "$unit_warnings" ] || fail "systemd-analyze verify warns: $unit_warnings"
