@@ -8,7 +8,7 @@ namespace {
 
 // The table. An entry here is refused in every kafka.* map; its `why` is the error text.
 // Aliases librdkafka accepts for the same property are listed too, or they would be a back door.
-constexpr std::array<LockedProperty, 14> kLocked = {{
+constexpr std::array<LockedProperty, 15> kLocked = {{
     // Offsets are committed inside the producer's transaction; an automatic commit would mark
     // input as done whose output may still be aborted.
     {"enable.auto.commit", Client::kConsumer, "false", "",
@@ -48,6 +48,9 @@ constexpr std::array<LockedProperty, 14> kLocked = {{
      "it is set by the transaction_timeout_ms field, which is checked against commit.interval_ms"},
     {"auto.offset.reset", Client::kConsumer, "", "auto_offset_reset",
      "it is set by the auto_offset_reset field"},
+    // The rebalance callback and the property checks follow the protocol: one home for it.
+    {"group.protocol", Client::kConsumer, "", "group_protocol",
+     "it is set by the group_protocol field (classic | consumer)"},
 }};
 
 // ASCII case-insensitive equality.

@@ -65,11 +65,12 @@ PropertyList consumer_properties(const v1::Config& config, unsigned worker_index
   list.set("bootstrap.servers", config.bootstrap_servers(), "bootstrap_servers");
   // Broker logs and quotas then name the worker, not "rdkafka".
   list.set("client.id", id, std::string(kDefault));
-  // Eager protocols: Debian's librdkafka 2.0.2 has known commit bugs under cooperative-sticky.
-  list.set("partition.assignment.strategy", "range,roundrobin", std::string(kDefault));
   list.set_all(config.kafka().common(), "kafka.common");
   list.set_all(config.kafka().consumer(), "kafka.consumer");
   list.set("group.id", config.group_id(), "group_id");
+  // Only set when chosen, so a classic pipeline's property list is what it always was.
+  if (config.group_protocol() == v1::CONSUMER)
+    list.set("group.protocol", "consumer", "group_protocol");
   // The engine starts never-committed partitions itself (auto_offset_reset) and handles an
   // out-of-range offset itself: librdkafka resetting a committed partition to its beginning would
   // process its records twice.

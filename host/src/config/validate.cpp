@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <set>
 #include <string>
@@ -165,11 +166,33 @@ class Checker {
             lock->forced.empty() ? "" : " (txform sets " + std::string(lock->forced) + ")";
         error(path, fmt::format("{} is locked{}: {}; {}", name, value, lock->why, fix));
       }
-      if (name == "partition.assignment.strategy" &&
-          map.at(name).find("cooperative") != std::string::npos) {
-        warn(path,
-             "cooperative-sticky has known offset-commit bugs in librdkafka 2.0.x; the default "
-             "range,roundrobin is recommended with this librdkafka");
+      if (section != "kafka.producer") check_group_protocol_property(path, name);
+    }
+  }
+
+  // Consumer properties the KIP-848 protocol moved to the broker (librdkafka refuses them too,
+  // but without the key path).
+  void check_group_protocol_property(const std::string& path, const std::string& name) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kClassicOnly = {{
+        {"partition.assignment.strategy",
+         "the group coordinator assigns; choose its assignor with group.remote.assignor "
+         "(uniform | range)"},
+        {"session.timeout.ms", "set the broker's group.consumer.session.timeout.ms instead"},
+        {"heartbeat.interval.ms", "set the broker's group.consumer.heartbeat.interval.ms instead"},
+        {"group.protocol.type", "it has no meaning under the consumer protocol"},
+    }};
+    const bool consumer_protocol = config_.group_protocol() == v1::CONSUMER;
+    if (!consumer_protocol) {
+      if (name == "group.remote.assignor") {
+        warn(path, "has no effect with group_protocol classic (it is a KIP-848 setting)");
+      }
+      return;
+    }
+    for (const auto& [classic_only, fix] : kClassicOnly) {
+      if (name == classic_only) {
+        error(path, fmt::format("{} is not used with group_protocol consumer (KIP-848): {}; "
+                                "remove it, or set group_protocol: classic",
+                                name, fix));
       }
     }
   }

@@ -29,7 +29,9 @@ TEST(Properties, ConsumerHasTheExactlyOnceSettings) {
   EXPECT_EQ(value_of(list, "isolation.level"), "read_committed");
   // The engine decides where partitions start (engine/start_offsets.hpp), never librdkafka.
   EXPECT_EQ(value_of(list, "auto.offset.reset"), "error");
-  EXPECT_EQ(value_of(list, "partition.assignment.strategy"), "range,roundrobin");
+  // librdkafka's own defaults: the classic protocol, range,roundrobin.
+  EXPECT_EQ(value_of(list, "partition.assignment.strategy"), "<unset>");
+  EXPECT_EQ(value_of(list, "group.protocol"), "<unset>");
   EXPECT_EQ(value_of(list, "group.instance.id"), "orders-pod-0");
   EXPECT_EQ(value_of(list, "transactional.id"), "<unset>");
 }
@@ -42,6 +44,22 @@ TEST(Properties, ProducerIsTransactionalAndIdempotent) {
   EXPECT_EQ(value_of(list, "partitioner"), "murmur2_random");
   EXPECT_EQ(value_of(list, "transaction.timeout.ms"), "60000");
   EXPECT_EQ(value_of(list, "isolation.level"), "<unset>");
+}
+
+TEST(Properties, ConsumerGroupProtocolIsSetFromItsField) {
+  const auto list = consumer_properties(load(kMinimal + "group_protocol: consumer\n").config, 0);
+  const Property* protocol = find_property(list, "group.protocol");
+  ASSERT_NE(protocol, nullptr);
+  EXPECT_EQ(protocol->value, "consumer");
+  EXPECT_EQ(protocol->source, "group_protocol");
+  // Static membership works under KIP-848 too.
+  EXPECT_EQ(value_of(list, "group.instance.id"), "orders-pod-0");
+  // librdkafka accepts the list as a whole (it refuses classic-only properties here).
+  kafka::ConfPtr conf(rd_kafka_conf_new());
+  EXPECT_NO_THROW(apply_properties(conf.get(), list));
+  EXPECT_EQ(value_of(producer_properties(load(kMinimal + "group_protocol: consumer\n").config, 0),
+                     "group.protocol"),
+            "<unset>");
 }
 
 TEST(Properties, NamesAreUnique) {

@@ -109,18 +109,46 @@ TEST(Validate, WarningsAreReturnedWithPaths) {
   const LoadedConfig loaded = load(kMinimal + R"(allow_insecure_plugin_dir: true
 kafka:
   consumer:
-    partition.assignment.strategy: cooperative-sticky
+    group.remote.assignor: uniform
 )");
   bool insecure = false;
-  bool cooperative = false;
+  bool assignor = false;
   for (const Diagnostic& warning : loaded.warnings) {
     insecure = insecure || warning.key_path == "allow_insecure_plugin_dir";
-    cooperative = cooperative ||
-                  (warning.key_path == "kafka.consumer.partition.assignment.strategy" &&
-                   warning.message.find("cooperative") != std::string::npos && warning.line == 10);
+    assignor =
+        assignor || (warning.key_path == "kafka.consumer.group.remote.assignor" &&
+                     warning.message.find("classic") != std::string::npos && warning.line == 10);
   }
   EXPECT_TRUE(insecure);
-  EXPECT_TRUE(cooperative);
+  EXPECT_TRUE(assignor);
+}
+
+TEST(Validate, CooperativeStickyIsAcceptedUnderClassic) {
+  const LoadedConfig loaded =
+      load(kMinimal + "kafka: {consumer: {partition.assignment.strategy: cooperative-sticky}}\n");
+  EXPECT_TRUE(loaded.warnings.empty());
+}
+
+TEST(Validate, ConsumerProtocolRefusesClassicOnlyPropertiesWithTheirPath) {
+  for (const char* name : {"partition.assignment.strategy", "session.timeout.ms",
+                           "heartbeat.interval.ms", "group.protocol.type"}) {
+    for (const char* section : {"common", "consumer"}) {
+      SCOPED_TRACE(std::string(section) + "." + name);
+      expect_invalid(std::string("group_protocol: consumer\nkafka: {") + section + ": {" + name +
+                         ": \"1\"}}\n",
+                     std::string("kafka.") + section + "." + name, "group_protocol consumer");
+    }
+  }
+  // The same properties are fine under classic, and the KIP-848 assignor under consumer.
+  EXPECT_NO_THROW(load(kMinimal + "kafka: {consumer: {session.timeout.ms: \"45000\"}}\n"));
+  const LoadedConfig loaded = load(
+      kMinimal + "group_protocol: consumer\nkafka: {consumer: {group.remote.assignor: range}}\n");
+  EXPECT_TRUE(loaded.warnings.empty());
+}
+
+TEST(Validate, GroupProtocolIsLocked) {
+  expect_invalid("kafka: {consumer: {group.protocol: consumer}}\n", "kafka.consumer.group.protocol",
+                 "group_protocol");
 }
 
 TEST(Validate, MinimalConfigHasNoWarnings) {
