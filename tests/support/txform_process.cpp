@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -121,6 +122,22 @@ std::pair<int, std::string> run_txform(const std::string& config_yaml,
   TxformProcess process(config_yaml, std::move(args));
   const int code = process.wait(std::chrono::seconds(60));
   return {code, process.output()};
+}
+
+int held_partitions(const std::string& log) {
+  static const std::regex event("(assigned|revoked) ([0-9]+) partitions( \\(incremental\\))?");
+  int held = 0;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), event); it != std::sregex_iterator();
+       ++it) {
+    const int n = std::stoi((*it)[2]);
+    const bool assigned = (*it)[1] == "assigned";
+    if ((*it)[3].matched) {
+      held += assigned ? n : -n;
+    } else {
+      held = assigned ? n : 0;
+    }
+  }
+  return held;
 }
 
 }  // namespace txform::testing

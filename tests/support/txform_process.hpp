@@ -44,6 +44,11 @@ class TxformProcess {
   int exit_code_ = -1;
 };
 
+// The number of partitions an instance holds after the rebalances its log shows: an eager
+// protocol's events replace the whole assignment, an incremental one's ("(incremental)") add or
+// remove partitions.
+int held_partitions(const std::string& log);
+
 // Runs txform to completion with a config and returns {exit code, output}.
 std::pair<int, std::string> run_txform(const std::string& config_yaml,
                                        std::vector<std::string> args);

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "engine/dead_letter.hpp"
@@ -459,13 +460,30 @@ void TransactionalLoop::transaction_committed(
   observer_.on_transaction_committed(transaction_begun_, commit_started,
                                      std::chrono::steady_clock::now(), transaction_records_,
                                      transaction_bytes_);
+  forget_committed_retries();
   in_transaction_ = false;
   offsets_.clear();
   transaction_records_ = transaction_bytes_ = 0;
-  retry_attempts_.clear();
   const ProcessOutcome hook = processor_.on_commit();
   if (hook.status != ProcessStatus::kOk) {
     throw Stop{kExitPluginFatal, "plugin " + hook.plugin + " failed on_commit: " + hook.message};
+  }
+}
+
+// A record's RETRY attempts are forgotten once its offset is committed, and only then: records
+// of other partitions committing in between must not reset the count, or a record that always
+// asks to retry would never reach max_retries.
+void TransactionalLoop::forget_committed_retries() {
+  for (auto it = retry_attempts_.begin(); it != retry_attempts_.end();) {
+    const auto& [topic, partition, offset] = it->first;
+    const auto committed = std::find_if(offsets_.begin(), offsets_.end(), [&](const auto& entry) {
+      return entry.first.partition == partition && topic == rd_kafka_topic_name(entry.first.topic);
+    });
+    if (committed != offsets_.end() && offset < committed->second) {
+      it = retry_attempts_.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 
@@ -545,9 +563,11 @@ void TransactionalLoop::rewind_consumer() {
   }
   kafka::PartitionListPtr assignment(raw);
   if (assignment->cnt == 0) return;
-  // A lost assignment (session timed out) is about to be revoked: librdkafka 2.0.2 asserts
-  // (rd_kafka_assignment_partition_stopped) when an assign() races that revoke's unassign. The
-  // next assignment starts from committed offsets anyway.
+  // A lost assignment (session timed out) is about to be revoked, and another member may own
+  // its partitions already: the next assignment starts from committed offsets anyway. Not
+  // touching it also keeps clear of librdkafka's duplicate FETCH_STOP assertion
+  // (rd_kafka_assignment_partition_stopped, librdkafka #5573, open in every release), which an
+  // assign() racing the lost revoke's unassign triggered.
   // Records already fetched past the aborted ones are dropped until that revoke (or until the
   // assignment is no longer lost, then rewound): none may start a transaction that skips them.
   if (rd_kafka_assignment_lost(consumer_.get())) {
@@ -564,11 +584,55 @@ void TransactionalLoop::rewind_consumer() {
   }
   start_overrides_.clear();
   apply_start_policy(assignment.get(), options_.start_policy);
-  // Re-assigning restarts every partition's fetch at its committed offset and discards what
-  // was prefetched (librdkafka 2.0.2's seek is less reliable around rebalances).
-  if (auto err = rd_kafka_assign(consumer_.get(), assignment.get())) {
-    throw Stop{kExitKafkaFatal, std::string("rewinding (assign): ") + rd_kafka_err2str(err)};
+  // A seek raises each partition's version barrier before it returns, so nothing fetched before
+  // it is delivered after it; it works under every rebalance protocol (assign() is refused under
+  // an incremental one), and waiting for it means the fetchers have restarted.
+  if (rd_kafka_error_t* raw_error =
+          rd_kafka_seek_partitions(consumer_.get(), assignment.get(), kCallTimeoutMs)) {
+    const auto error = kafka::Error::from("rewinding (seek)", raw_error);
+    throw Stop{kExitKafkaFatal, error.what()};
   }
+  kafka::PartitionListPtr stopped(rd_kafka_topic_partition_list_new(0));
+  for (int i = 0; i < assignment->cnt; ++i) {
+    const auto& partition = assignment->elems[i];
+    switch (partition.err) {
+      case RD_KAFKA_RESP_ERR_NO_ERROR:
+      case RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS:  // being revoked: nothing more comes from it
+        break;
+      case RD_KAFKA_RESP_ERR__STATE:
+        // Its fetcher stopped at an offset-out-of-range error (auto.offset.reset=error): a seek
+        // cannot restart it, being assigned again does.
+        rd_kafka_topic_partition_list_add(stopped.get(), partition.topic, partition.partition)
+            ->offset = partition.offset;
+        break;
+      default:
+        // Nothing was committed past it; a restart reads from the committed offset.
+        throw Stop{kExitKafkaFatal,
+                   fmt::format("rewinding {} [{}] to {}: {}", partition.topic, partition.partition,
+                               partition.offset, rd_kafka_err2str(partition.err))};
+    }
+  }
+  if (stopped->cnt > 0) restart_fetching(stopped.get(), assignment.get());
+}
+
+// Restarts stopped partitions at their offsets by assigning them again: incrementally (only
+// them) under an incremental protocol, as a whole new assignment under an eager one.
+void TransactionalLoop::restart_fetching(rd_kafka_topic_partition_list_t* stopped,
+                                         rd_kafka_topic_partition_list_t* assignment) {
+  rd_kafka_error_t* error = nullptr;
+  if (incremental_protocol()) {
+    error = rd_kafka_incremental_unassign(consumer_.get(), stopped);
+    if (error == nullptr) error = rd_kafka_incremental_assign(consumer_.get(), stopped);
+  } else if (auto err = rd_kafka_assign(consumer_.get(), assignment)) {
+    error = rd_kafka_error_new(err, "%s", rd_kafka_err2str(err));
+  }
+  if (error != nullptr) {
+    throw Stop{kExitKafkaFatal, kafka::Error::from("restarting stopped partitions", error).what()};
+  }
+}
+
+bool TransactionalLoop::incremental_protocol() const {
+  return std::strcmp(rd_kafka_rebalance_protocol(consumer_.get()), "COOPERATIVE") == 0;
 }
 
 // librdkafka's auto.offset.reset is `error`: a fetch whose offset is outside the partition's
@@ -623,18 +687,32 @@ void TransactionalLoop::handle_offset_out_of_range(const rd_kafka_message_t& mes
   }
 }
 
+// Eager protocols (classic range/roundrobin) revoke everything and assign the full new list;
+// incremental ones (classic cooperative-sticky, and every KIP-848 group) hand over only the
+// partitions that move, and refuse assign() (librdkafka INTRODUCTION.md, KIP-848).
 void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* partitions) {
-  rewind_pending_ = false;  // the new assignment starts from committed offsets
+  const bool incremental = incremental_protocol();
   try {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      log_->info("assigned {} partitions", partitions->cnt);
+      log_->info("assigned {} partitions{}", partitions->cnt, incremental ? " (incremental)" : "");
       // Start from offsets we fetched and checked ourselves, not from librdkafka's own fetch,
       // which may fall back to auto.offset.reset when the coordinator answers with an error.
       fetch_committed_offsets(partitions);
       apply_start_policy(partitions, options_.start_policy);
-      start_overrides_.clear();
-      rd_kafka_assign(consumer_.get(), partitions);
+      for (int i = 0; i < partitions->cnt; ++i) {
+        start_overrides_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
+      }
+      if (incremental) {
+        // Partitions added to a running transaction: their offsets join it from here on.
+        if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_.get(), partitions)) {
+          pending_stop_.emplace(kExitKafkaFatal,
+                                kafka::Error::from("incremental_assign", error).what());
+        }
+      } else {
+        rewind_pending_ = false;  // the new assignment starts from committed offsets
+        rd_kafka_assign(consumer_.get(), partitions);
+      }
       observer_.on_assigned(partitions->cnt);
       return;
     }
@@ -643,15 +721,33 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
         // Another member may already own these partitions: our work on them must not commit.
         abort_transaction_and_rewind(AbortReason::kAssignmentLost, "assignment lost", false);
       } else {
-        commit_transaction("partitions revoked");  // revoked: commit before giving them up
+        // Revoked: commit before giving them up. Under an incremental protocol that commits the
+        // partitions we keep too; they go on from the committed position.
+        commit_transaction("partitions revoked");
       }
     }
-    log_->info("revoked {} partitions", partitions->cnt);
+    log_->info("revoked {} partitions{}", partitions->cnt, incremental ? " (incremental)" : "");
     observer_.on_revoked();
   } catch (const Stop& stop) {
     pending_stop_.emplace(stop.exit_code, stop.reason);
   }
-  rd_kafka_assign(consumer_.get(), nullptr);
+  if (incremental) {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
+      log_->warn("{}", kafka::Error::from("incremental_unassign", error).what());
+    }
+    // A pending rewind concerns the lost assignment, which a lost revoke removes as a whole.
+    if (assignment_size() == 0) rewind_pending_ = false;
+  } else {
+    rewind_pending_ = false;
+    rd_kafka_assign(consumer_.get(), nullptr);
+  }
+}
+
+int TransactionalLoop::assignment_size() const {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(consumer_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+  kafka::PartitionListPtr assignment(raw);
+  return assignment->cnt;
 }
 
 // ---- stopping ---------------------------------------------------------------------------------
@@ -723,6 +819,11 @@ void TransactionalLoop::delivery_report(rd_kafka_t*, const rd_kafka_message_t* m
   auto* self = static_cast<TransactionalLoop*>(opaque);
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     self->observer_.on_record_produced(message->rkt);
+    return;
+  }
+  // An abort purges the outputs still queued: taken back on purpose, and logged with the abort.
+  if (message->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+      message->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
     return;
   }
   // Under exactly-once the transaction is now abortable and commit reports it; under

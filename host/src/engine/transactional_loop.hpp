@@ -62,13 +62,18 @@ class TransactionalLoop {
   void commit_transaction(const char* why);
   void commit_at_least_once(std::chrono::steady_clock::time_point commit_started);
   void transaction_committed(std::chrono::steady_clock::time_point commit_started);
+  void forget_committed_retries();
   void abort_transaction_and_rewind(AbortReason reason, const std::string& why, bool rewind = true);
   void fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions);
   void rewind_consumer();
+  void restart_fetching(rd_kafka_topic_partition_list_t* stopped,
+                        rd_kafka_topic_partition_list_t* assignment);
+  bool incremental_protocol() const;
   void handle_offset_out_of_range(const rd_kafka_message_t& message);
   void shutdown();
   void abort_after_failure();
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  int assignment_size() const;
   kafka::PartitionListPtr offsets_to_commit() const;
   template <typename Call>
   void retry_while_retriable(const char* what, Call call);

@@ -190,6 +190,9 @@ TEST_F(TransactionalLoopFaults, BrokerDownStallsTheCommitWhichIsRetriedNotAborte
   journal_->set_call_timeout_ms(300);
   auto opts = options();
   opts.producer_properties.emplace_back("reconnect.backoff.max.ms", "200");  // default 10 s
+  // librdkafka 2.14 no longer ends send_offsets_to_transaction at the caller's timeout while its
+  // AddOffsetsToTxn request waits for the coordinator: the request's own timeout ends it.
+  opts.producer_properties.emplace_back("socket.timeout.ms", "3000");
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
   EngineThread engine(opts, processor, log_);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs); }));
