@@ -86,6 +86,10 @@ offsets.topic.num.partitions=10
 transaction.state.log.num.partitions=10
 # Tests join groups constantly; the 3 s default delay would only slow them down.
 group.initial.rebalance.delay.ms=0
+# KIP-848 groups keep Kafka's defaults (45 s session, 5 s heartbeat); these lower bounds only let
+# a test's group choose short ones (kafka-configs --entity-type groups, as the chaos harness does).
+group.consumer.min.session.timeout.ms=3000
+group.consumer.min.heartbeat.interval.ms=500
 num.partitions=1
 auto.create.topics.enable=false
 PROPS

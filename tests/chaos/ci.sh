@@ -7,7 +7,8 @@
 # The cluster is stopped on exit; the run directory is kept when something failed.
 #
 #   tests/chaos/ci.sh BUILD_DIR            (TXFORM_CHAOS_SEED=N reproduces a schedule,
-#                                           TXFORM_CHAOS_KEEP=1 keeps logs and reports)
+#                                           TXFORM_CHAOS_KEEP=1 keeps logs and reports,
+#                                           TXFORM_CHAOS_GROUP_PROTOCOL=consumer runs KIP-848)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -44,7 +45,8 @@ controller_port=$(free_port_run)
   --data-dir "$kafka_dir"
 
 nemesis=("$root/tests/chaos/nemesis.py" --kafka-data-dir "$kafka_dir" --build-dir "$build" --seed "$seed"
-  --session-timeout-ms 6000 --transaction-timeout-ms 15000)
+  --session-timeout-ms 6000 --transaction-timeout-ms 15000
+  --group-protocol "${TXFORM_CHAOS_GROUP_PROTOCOL:-classic}")
 
 echo "chaos: exactly_once under every fault kind (seed $seed; TXFORM_CHAOS_SEED=$seed reproduces it)"
 if ! "${nemesis[@]}" --mode exactly_once --records 100000 --duration 60s \

@@ -197,10 +197,36 @@ def client_properties(args):
     return [item for prop in args.property for item in ("-X", prop)]
 
 
+def heartbeat_interval_ms(args):
+    return max(500, args.session_timeout_ms // 6)
+
+
+def group_configs(args, group):
+    """KIP-848 groups take their session timeout and heartbeat interval from the broker: set
+    this group's to the harness's, as the classic protocol's client properties would."""
+    if args.group_protocol != "consumer":
+        return
+    if not args.kafka_configs:
+        print("nemesis: no --kafka-configs: the consumer group keeps the broker's session timeout",
+              file=sys.stderr)
+        return
+    command = shlex.split(args.kafka_configs) + [
+        "--entity-type", "groups", "--entity-name", group, "--alter", "--add-config",
+        f"consumer.session.timeout.ms={args.session_timeout_ms},"
+        f"consumer.heartbeat.interval.ms={heartbeat_interval_ms(args)}"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise HarnessError(f"setting the group's session timeout failed: {result.stderr.strip()}")
+
+
 def instance_config(args, topics, slot):
     plugin_config = '{value_prefix: "out:", poison_prefix: "poison "}'
     # JSON strings are valid YAML double-quoted scalars: any -X value survives quoting.
     common = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in (p.split("=", 1) for p in args.property))
+    # Under KIP-848 the session and heartbeat are the group's, set on the broker (group_configs).
+    consumer = "" if args.group_protocol == "consumer" else (
+        f'session.timeout.ms: "{args.session_timeout_ms}", '
+        f'heartbeat.interval.ms: "{heartbeat_interval_ms(args)}"')
     return f"""bootstrap_servers: "{args.bootstrap}"
 group_id: {topics["group"]}
 input_topics: [{topics["input"]}]
@@ -216,12 +242,11 @@ transaction_timeout_ms: {args.transaction_timeout_ms}
 commit: {{interval_ms: {args.commit_interval_ms}}}
 # Dynamic membership: a stopped instance's partitions move after the session timeout.
 static_membership: false
+group_protocol: {args.group_protocol}
 error_policy: {{on_record_error: dead_letter, dead_letter_topic: {topics["dlq"]}}}
 kafka:
   common: {{{common}}}
-  consumer:
-    session.timeout.ms: "{args.session_timeout_ms}"
-    heartbeat.interval.ms: "{max(500, args.session_timeout_ms // 6)}"
+  consumer: {{{consumer}}}
 metrics: {{enabled: false}}
 shutdown_timeout_ms: 20000
 """
@@ -445,6 +470,7 @@ class Nemesis:
                             self.topics[name], "--partitions", str(partitions), "--replication-factor",
                             str(a.replication_factor), "--config", f"min.insync.replicas={a.min_insync}"]
                            + client_properties(a), check=True, stdout=subprocess.DEVNULL)
+        group_configs(a, self.topics["group"])
         for slot in range(a.instances):
             path = os.path.join(self.workdir, f"txform-{slot}.yaml")
             with open(path, "w") as f:
@@ -567,6 +593,7 @@ class Nemesis:
         values = [f["recovery_s"] for f in self.faults if f["recovery_s"] is not None]
         return {
             "ok": verify["ok"], "seed": self.args.seed, "mode": self.args.mode,
+            "group_protocol": self.args.group_protocol,
             "records": self.args.records, "poison_records": loadgen.get("poison"),
             "wall_s": round(time.monotonic() - self.t0, 1), "instances": self.args.instances,
             "topics": self.topics, "faults_by_kind": by_kind, "faults": self.faults,
@@ -585,7 +612,8 @@ class Nemesis:
         }
 
     def print_summary(self, r):
-        print(f"\n==== chaos run: seed {r['seed']}, mode {r['mode']}, {r['records']} records "
+        print(f"\n==== chaos run: seed {r['seed']}, mode {r['mode']}, group_protocol "
+              f"{r['group_protocol']}, {r['records']} records "
               f"({r['poison_records']} poison), {r['wall_s']} s")
         print(f"{'fault':<22}{'count':>6}{'measured':>9}{'recovery p50 s':>16}{'recovery max s':>16}"
               f"{'not recovered':>15}")
@@ -670,6 +698,11 @@ def main():
     p.add_argument("--loadgen")
     p.add_argument("--verify")
     p.add_argument("--plugin-dir", help="directory holding testkit.so")
+    p.add_argument("--group-protocol", choices=["classic", "consumer"], default="classic",
+                   help="txform's group_protocol (consumer: KIP-848, session timeout set on the group)")
+    p.add_argument("--kafka-configs", help="command running org.apache.kafka.tools.ConfigCommand with "
+                   "--bootstrap-server, to set a KIP-848 group's session timeout (default with "
+                   "--kafka-data-dir: kafka-local.sh tool ...)")
     p.add_argument("--session-timeout-ms", type=int, default=6000)
     p.add_argument("--commit-interval-ms", type=int, default=500)
     p.add_argument("--transaction-timeout-ms", type=int, default=20000,
@@ -696,6 +729,9 @@ def main():
         a.kafka_tools = a.kafka_tools or (f"{shlex.quote(a.kafka_local)} tool "
                                           f"org.apache.kafka.tools.TransactionsCommand "
                                           f"--bootstrap-server {cluster.bootstrap()}")
+        a.kafka_configs = a.kafka_configs or (f"{shlex.quote(a.kafka_local)} tool "
+                                              f"org.apache.kafka.tools.ConfigCommand "
+                                              f"--bootstrap-server {cluster.bootstrap()}")
     else:
         if not a.bootstrap:
             p.error("give --bootstrap (your cluster) or --kafka-data-dir (a kafka-local.sh cluster)")
