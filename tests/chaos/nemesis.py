@@ -594,6 +594,8 @@ class Nemesis:
         return {
             "ok": verify["ok"], "seed": self.args.seed, "mode": self.args.mode,
             "group_protocol": self.args.group_protocol,
+            "txform_version": subprocess.run([self.args.txform, "--version"], capture_output=True,
+                                             text=True).stdout.strip(),
             "records": self.args.records, "poison_records": loadgen.get("poison"),
             "wall_s": round(time.monotonic() - self.t0, 1), "instances": self.args.instances,
             "topics": self.topics, "faults_by_kind": by_kind, "faults": self.faults,

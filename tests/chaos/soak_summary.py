@@ -26,12 +26,13 @@ def main():
     p.add_argument("report")
     p.add_argument("--work-dir")
     p.add_argument("--command", help="the command line that ran the soak")
+    p.add_argument("--title", default="Chaos soak: exactly-once under faults")
     a = p.parse_args()
     r = json.load(open(a.report))
     v = r["verify"]
     out = []
     w = out.append
-    w("# Chaos soak: exactly-once under faults\n")
+    w(f"# {a.title}\n")
     w(f"Verdict: **{'PASS' if r['ok'] else 'FAIL'}** — {r['records']:,} input records "
       f"({r['poison_records']} poison), {r['instances']} txform instances, seed {r['seed']}, "
       f"{r['wall_s'] / 60:.1f} minutes wall.\n")
@@ -63,6 +64,8 @@ def main():
     t = r.get("timeouts", {})
     w("## Settings\n")
     w(", ".join(f"{k} = {val}" for k, val in t.items()) + ".\n")
+    w(f"Consumer group protocol: {r.get('group_protocol', 'classic')}; "
+      f"{r.get('txform_version') or 'txform version not recorded'}.\n")
     w(f"Topics: input, output and DLQ of 6 partitions, replication factor 3, "
       f"min.insync.replicas 2, on a 3-node local Apache Kafka (KRaft) cluster. Machine: "
       f"{os.cpu_count()} cores, {platform.system()} {platform.release()}; brokers, instances, "

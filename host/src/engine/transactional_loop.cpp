@@ -164,6 +164,11 @@ void TransactionalLoop::create_consumer() {
   conf.release();
   // Serve the consumer's events (errors, rebalances) from rd_kafka_consumer_poll().
   rd_kafka_poll_set_consumer(consumer_.get());
+  consumer_protocol_ =
+      std::any_of(options_.consumer_properties.begin(), options_.consumer_properties.end(),
+                  [](const auto& property) {
+                    return property.first == "group.protocol" && property.second == "consumer";
+                  });
 }
 
 void TransactionalLoop::init_transactions() {
@@ -194,6 +199,7 @@ void TransactionalLoop::poll_loop() {
     }
     kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_.get(), timeout_ms));
     observer_.on_poll();
+    if (!message && !joined_group_) check_joined_without_partitions();
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
     if (message) handle_message(*message);
     rd_kafka_poll(producer_.get(), 0);  // delivery reports and producer errors
@@ -206,6 +212,19 @@ void TransactionalLoop::poll_loop() {
     }
   }
   if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal: aborting"};
+}
+
+// A KIP-848 member that the coordinator gives no partition gets no rebalance callback at all
+// (a classic one gets an empty assignment): its member epoch tells it joined, so readiness does
+// not wait for a partition that may never come. Asked only on idle polls, until it has joined.
+void TransactionalLoop::check_joined_without_partitions() {
+  if (!consumer_protocol_) return;
+  kafka::GroupMetadataPtr group(rd_kafka_consumer_group_metadata(consumer_.get()));
+  if (!group || rd_kafka_consumer_group_metadata_generation_id(group.get()) <= 0) return;
+  joined_group_ = true;
+  log_->info("joined the group (member epoch {}); no partitions assigned",
+             rd_kafka_consumer_group_metadata_generation_id(group.get()));
+  observer_.on_assigned(0);
 }
 
 void TransactionalLoop::handle_message(const rd_kafka_message_t& message) {
@@ -713,6 +732,7 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
         rewind_pending_ = false;  // the new assignment starts from committed offsets
         rd_kafka_assign(consumer_.get(), partitions);
       }
+      joined_group_ = true;
       observer_.on_assigned(partitions->cnt);
       return;
     }

@@ -52,6 +52,7 @@ class TransactionalLoop {
   void create_consumer();
   void init_transactions();
   void poll_loop();
+  void check_joined_without_partitions();
   void handle_message(const rd_kafka_message_t& message);
   void process_record(const rd_kafka_message_t& message);
   // False when the transaction was aborted instead (the record will be replayed).
@@ -120,7 +121,9 @@ class TransactionalLoop {
   std::chrono::milliseconds out_of_range_backoff_{500};
   // An abort's rewind was skipped because the assignment was lost (rewind_consumer()).
   bool rewind_pending_ = false;
-  bool delivery_failed_ = false;  // at-least-once: a failed delivery forbids committing offsets
+  bool delivery_failed_ = false;    // at-least-once: a failed delivery forbids committing offsets
+  bool consumer_protocol_ = false;  // group.protocol=consumer (KIP-848)
+  bool joined_group_ = false;       // a first assignment, or (KIP-848) a member epoch, was seen
   std::optional<std::pair<int, std::string>> pending_stop_;  // raised inside a callback
 };
 

@@ -282,6 +282,26 @@ TEST_F(MetricsIntegration, ReadyzIsUnavailableUntilTheGroupIsJoined) {
   EXPECT_EQ(txform->wait(), 0);
 }
 
+TEST_F(MetricsIntegration, Kip848MemberWithoutPartitionsIsReady) {
+  // A KIP-848 member the coordinator gives nothing gets no rebalance callback: it must still
+  // count as joined, or a scaled-out StatefulSet would never become ready.
+  create_topics(1);
+  const std::string extra = "group_protocol: consumer\n";
+  auto owner = start(config_with_metrics("passthrough", {}, extra));
+  ASSERT_TRUE(owner->wait_for_log("assigned 1 partitions")) << owner->output();
+  auto idle = start(config_with_metrics("passthrough", {}, extra));
+  const int port = endpoint_port(*idle);
+  ASSERT_GT(port, 0);
+  EXPECT_TRUE(eventually([&] { return http_get(port, "/readyz").status == 200; }))
+      << http_get(port, "/readyz").body << idle->output();
+  EXPECT_NE(idle->output().find("no partitions assigned"), std::string::npos) << idle->output();
+  EXPECT_EQ(idle->output().find("assigned 1 partitions"), std::string::npos) << idle->output();
+  idle->signal(SIGTERM);
+  owner->signal(SIGTERM);
+  EXPECT_EQ(idle->wait(), 0) << idle->output();
+  EXPECT_EQ(owner->wait(), 0) << owner->output();
+}
+
 TEST_F(MetricsIntegration, HealthzFailsWhileTheLoopIsStalled) {
   create_topics(1);
   // /healthz allows half of max.poll.interval.ms (5 s here) without a poll; the testkit plugin
