@@ -20,9 +20,10 @@
 #   TXFORM_RDKAFKA_PREFIX  where the library is installed (default /opt/txform/librdkafka-<version>)
 set -euo pipefail
 
-# To move to another release, change these two lines (and the prefix in CMakePresets.json).
-version=2.14.2-1
-orig_sha256=4d53568c13717b167d12c7b2a0fe12aeb5d6bfe02de53df5b68f86d870a81b33
+# The pin, on one line: Debian's package version and the sha256 of its upstream tarball (the
+# .orig.tar.gz line of the .dsc's Checksums-Sha256). Moving to another release is this line
+# (and TXFORM_RDKAFKA_PREFIX's default in cmake/TxformDependencies.cmake).
+version=2.14.2-1 orig_sha256=4d53568c13717b167d12c7b2a0fe12aeb5d6bfe02de53df5b68f86d870a81b33
 
 upstream_version=${version%-*}
 prefix=${TXFORM_RDKAFKA_PREFIX:-/opt/txform/librdkafka-$upstream_version}
@@ -72,8 +73,13 @@ EOF
   offered=$(apt-cache "${apt_options[@]}" showsrc librdkafka 2>/dev/null |
     sed -n 's/^Version: //p' | sort -uV | tr '\n' ' ')
   if ! grep -qw -- "$version" <<<"$offered"; then
+    local pin_line newest
+    pin_line=$(grep -n '^version=' "${BASH_SOURCE[0]}" | cut -d: -f1)
+    newest=$(awk '{print $NF}' <<<"$offered")
     die "Debian's archive no longer offers librdkafka $version; it offers: ${offered:-nothing}.
-  To move on, set version= (and orig_sha256=, from the new .dsc) in ${BASH_SOURCE[0]}."
+  To move on, change line $pin_line of ${BASH_SOURCE[0]} to
+    version=${newest:-<version>} orig_sha256=<sha256 of librdkafka_${newest%-*}.orig.tar.gz from its .dsc>
+  (a source already in $cache/source keeps building the pinned version meanwhile)."
   fi
   say "downloading librdkafka $version from Debian's archive"
   (cd "$cache/source" && apt-get "${apt_options[@]}" -qq source --download-only "librdkafka=$version") ||

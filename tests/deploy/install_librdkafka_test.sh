@@ -17,8 +17,8 @@ echo "$again"
 grep -q "already installed" <<<"$again" || fail "a second run did more than nothing: $again"
 
 echo "== a pinned version the archive does not offer"
-pinned=$(sed -n 's/^version=//p' "$script")
-sed "s/^version=.*/version=0.0.1-1/" "$script" >"$work/install-librdkafka.sh"
+pinned=$(sed -n 's/^version=\([^ ]*\) .*/\1/p' "$script")
+sed "s/^version=[^ ]*/version=0.0.1-1/" "$script" >"$work/install-librdkafka.sh"
 chmod +x "$work/install-librdkafka.sh"
 set +e
 out=$(TXFORM_CACHE_DIR=$work/cache TXFORM_RDKAFKA_PREFIX=$work/prefix "$work/install-librdkafka.sh" 2>&1)
@@ -28,6 +28,7 @@ echo "$out"
 [ "$code" -ne 0 ] || fail "the script succeeded with a version Debian does not have"
 grep -q "no longer offers librdkafka 0.0.1-1" <<<"$out" || fail "the message does not name the pinned version"
 grep -q "offers: .*[0-9]" <<<"$out" || fail "the message does not name the version on offer"
-grep -q "set version=" <<<"$out" || fail "the message does not say which line to change"
+grep -q "change line [0-9]* of .* to" <<<"$out" || fail "the message does not say which line to change"
+grep -q "version=[0-9][^ ]* orig_sha256=" <<<"$out" || fail "the message does not give the new pin line"
 [ ! -e "$work/prefix" ] || fail "something was installed"
 echo "(the real script pins $pinned)"
