@@ -34,7 +34,13 @@ struct Stop {
   std::string reason;
 };
 
+// A stop was requested while retrying something a leaving worker can do without.
+struct StopRequested {};
+
 constexpr int kCallTimeoutMs = 30000;  // one transactional API call; retried when retriable
+// One committed-offsets read, retried until every partition answered: short enough that a stop
+// request is seen between attempts.
+constexpr int kOffsetsCallTimeoutMs = 10000;
 // init_transactions is retried on timeout, so a short call makes an unreachable broker visible
 // in the log early.
 constexpr int kInitTimeoutMs = 5000;
@@ -556,15 +562,20 @@ void TransactionalLoop::abort_transaction_and_rewind(AbortReason reason, const s
 // answered. A partition can fail on its own (coordinator loading or moving, offsets of a
 // transaction not yet settled) while the call succeeds: its offset then reads INVALID, and
 // assigning that would let auto.offset.reset re-read the partition from the start.
-void TransactionalLoop::fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions) {
+// With `give_up_on_stop`, a stop request ends the retries (StopRequested): partitions being
+// assigned need not be taken at all when the worker is leaving.
+void TransactionalLoop::fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions,
+                                                bool give_up_on_stop) {
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
-    rd_kafka_resp_err_t err = rd_kafka_committed(consumer_.get(), partitions, kCallTimeoutMs);
+    rd_kafka_resp_err_t err =
+        rd_kafka_committed(consumer_.get(), partitions, kOffsetsCallTimeoutMs);
     for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < partitions->cnt; ++i) {
       err = partitions->elems[i].err;
     }
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
     if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal while fetching offsets"};
+    if (give_up_on_stop && stop_.load() != kRunning) throw StopRequested{};
     log_->warn("fetching committed offsets: {}; retrying", rd_kafka_err2str(err));
     sleep_unless_stopped(backoff);
     backoff = std::min(backoff * 2, kMaxBackoff);
@@ -717,7 +728,18 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
       log_->info("assigned {} partitions{}", partitions->cnt, incremental ? " (incremental)" : "");
       // Start from offsets we fetched and checked ourselves, not from librdkafka's own fetch,
       // which may fall back to auto.offset.reset when the coordinator answers with an error.
-      fetch_committed_offsets(partitions);
+      try {
+        fetch_committed_offsets(partitions, true);
+      } catch (const StopRequested&) {
+        // Stopping while the coordinator cannot answer: take none of them (an eager protocol
+        // still expects an assign call: an empty one).
+        log_->info(
+            "stopping: not taking the {} assigned partitions (their committed offsets "
+            "could not be read)",
+            partitions->cnt);
+        if (!incremental) rd_kafka_assign(consumer_.get(), nullptr);
+        return;
+      }
       apply_start_policy(partitions, options_.start_policy);
       for (int i = 0; i < partitions->cnt; ++i) {
         start_overrides_.erase({partitions->elems[i].topic, partitions->elems[i].partition});

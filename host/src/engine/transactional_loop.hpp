@@ -65,7 +65,8 @@ class TransactionalLoop {
   void transaction_committed(std::chrono::steady_clock::time_point commit_started);
   void forget_committed_retries();
   void abort_transaction_and_rewind(AbortReason reason, const std::string& why, bool rewind = true);
-  void fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions);
+  void fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions,
+                               bool give_up_on_stop = false);
   void rewind_consumer();
   void restart_fetching(rd_kafka_topic_partition_list_t* stopped,
                         rd_kafka_topic_partition_list_t* assignment);

@@ -2,7 +2,11 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include "engine/exit_codes.hpp"
@@ -11,6 +15,9 @@
 
 namespace txform::engine {
 namespace {
+
+// After shutdown_timeout_ms, how long closing the consumer and producer may still take.
+constexpr auto kCloseGrace = std::chrono::milliseconds(5000);
 
 sigset_t stop_signals() {
   sigset_t set;
@@ -60,10 +67,35 @@ int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactor
     });
   }
 
+  // A stop must end within shutdown_timeout_ms: librdkafka 2.14 can hold a transactional call
+  // for socket.timeout.ms (60 s) whatever timeout it is given while a coordinator is
+  // unreachable, and a supervisor's SIGKILL would follow. Past the deadline, plus a grace for
+  // closing the clients, the process exits by itself with kExitKafkaFatal: nothing more is
+  // committed, and the coordinator aborts the open transaction (or the next start fences it).
+  auto shutdown_timeout = std::chrono::milliseconds(0);
+  for (const auto& worker : workers)
+    shutdown_timeout = std::max(shutdown_timeout, worker.shutdown_timeout);
+  std::optional<std::chrono::steady_clock::time_point> stop_deadline;
+
   // The signal thread is this one: wait for signals until every worker has finished.
   const sigset_t set = stop_signals();
   const timespec tick{0, 100'000'000};
   while (running.load() > 0) {
+    if (stop.load() != kRunning) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!stop_deadline) stop_deadline = now + shutdown_timeout + kCloseGrace;
+      if (now > *stop_deadline) {
+        log->error(
+            "{} worker(s) still stopping {} ms after the stop (shutdown_timeout_ms {} + "
+            "{} ms to close): a Kafka call has not returned. Exiting without committing; "
+            "the open transaction is aborted by its coordinator or fenced at the next "
+            "start",
+            running.load(), (shutdown_timeout + kCloseGrace).count(), shutdown_timeout.count(),
+            kCloseGrace.count());
+        log->flush();
+        std::_Exit(kExitKafkaFatal);
+      }
+    }
     const int signal = sigtimedwait(&set, nullptr, &tick);
     if (signal == SIGHUP) {
       if (!on_reload) {
