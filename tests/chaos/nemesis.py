@@ -603,6 +603,7 @@ class Nemesis:
             "recovery_max_s": max(values) if values else None,
             "instance_exits": self.exits, "watch_exit_code": watch_code,
             "duplicates": verify["duplicates"], "lost": verify["lost"],
+            "input_duplicates": verify.get("input_duplicates", 0),
             "aborted_records": verify["aborted_records"], "verify": verify,
             "timeouts": {"session_timeout_ms": self.args.session_timeout_ms,
                          "commit_interval_ms": self.args.commit_interval_ms,
@@ -626,6 +627,7 @@ class Nemesis:
         print(f"{'all faults':<22}{len(r['faults']):>6}{str(r['recovery_p50_s']):>16}{str(r['recovery_max_s']):>16}")
         unexpected = [e for e in r["instance_exits"] if not e["expected"]]
         print(f"output {v['output_records']}, dead letters {v['dlq_records']}, duplicates {r['duplicates']}, "
+              f"input records the load generator wrote twice {r['input_duplicates']}, "
               f"lost {r['lost']}, aborted records {r['aborted_records']}, watcher saw {v['watched_records']}, "
               f"violations {v['violations']}, unplanned instance exits {len(unexpected)}")
         for e in unexpected:

@@ -42,6 +42,8 @@ def main():
     w(f"| records in output | {v.get('output_records', 'n/a'):,} |")
     w(f"| dead letters | {v.get('dlq_records', 'n/a'):,} |")
     w(f"| **duplicates** | **{r['duplicates']}** |")
+    w(f"| input records the load generator's idempotent producer wrote twice (each processed "
+      f"once per copy) | {r.get('input_duplicates', 0)} |")
     w(f"| **lost** | **{r['lost']}** |")
     w(f"| records of aborted transactions (read_uncommitted − read_committed) | {r['aborted_records']:,} |")
     if a.work_dir:
