@@ -44,6 +44,14 @@ TEST(Properties, ProducerIsTransactionalAndIdempotent) {
   EXPECT_EQ(value_of(list, "partitioner"), "murmur2_random");
   EXPECT_EQ(value_of(list, "transaction.timeout.ms"), "60000");
   EXPECT_EQ(value_of(list, "isolation.level"), "<unset>");
+  // Bounds how long librdkafka 2.14 holds a transactional call while a coordinator is silent.
+  EXPECT_EQ(value_of(list, "socket.timeout.ms"), "30000");
+  EXPECT_EQ(value_of(producer_properties(load(kMinimal + "kafka: {producer: "
+                                                         "{socket.timeout.ms: \"45000\"}}\n")
+                                             .config,
+                                         0),
+                     "socket.timeout.ms"),
+            "45000");
 }
 
 TEST(Properties, ConsumerGroupProtocolIsSetFromItsField) {
