@@ -90,8 +90,10 @@ PropertyList producer_properties(const v1::Config& config, unsigned worker_index
   // librdkafka 2.14 holds a transactional call (send_offsets_to_transaction, abort) until its
   // request times out, whatever timeout the call was given, when a coordinator stops answering:
   // its 60 s default stalled the loop a minute in the soak. 30 s is txform's own call timeout
-  // and Java's request.timeout.ms.
-  list.set("socket.timeout.ms", "30000", std::string(kDefault));
+  // and Java's request.timeout.ms; librdkafka wants it no longer than the transaction timeout.
+  list.set("socket.timeout.ms",
+           std::to_string(std::min<std::uint32_t>(30000, config.transaction_timeout_ms())),
+           std::string(kDefault));
   list.set_all(config.kafka().common(), "kafka.common");
   list.set_all(config.kafka().producer(), "kafka.producer");
   list.set("transaction.timeout.ms", std::to_string(config.transaction_timeout_ms()),

@@ -60,6 +60,25 @@ class Checker {
                         "commit.interval_ms",
                         config_.transaction_timeout_ms(), config_.commit().interval_ms()));
     }
+    // librdkafka refuses a request timeout above the transaction's (at producer creation,
+    // without the key path): say where it was set.
+    for (const auto& [section, map] : {std::pair{"kafka.common", &config_.kafka().common()},
+                                       std::pair{"kafka.producer", &config_.kafka().producer()}}) {
+      const auto found = map->find("socket.timeout.ms");
+      std::uint64_t socket_timeout = 0;
+      if (found == map->end() ||
+          std::from_chars(found->second.data(), found->second.data() + found->second.size(),
+                          socket_timeout)
+                  .ec != std::errc()) {
+        continue;
+      }
+      if (socket_timeout > std::uint64_t{config_.transaction_timeout_ms()} + 100) {
+        error(std::string(section) + ".socket.timeout.ms",
+              fmt::format("{} exceeds transaction_timeout_ms ({}) + 100, which librdkafka refuses "
+                          "for a transactional producer; lower it or raise transaction_timeout_ms",
+                          socket_timeout, config_.transaction_timeout_ms()));
+      }
+    }
     if (config_.transaction_timeout_ms() > kBrokerMaxTransactionTimeoutMs) {
       warn("transaction_timeout_ms",
            fmt::format("{} exceeds the broker default transaction.max.timeout.ms ({}); the "

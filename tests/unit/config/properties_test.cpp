@@ -44,8 +44,18 @@ TEST(Properties, ProducerIsTransactionalAndIdempotent) {
   EXPECT_EQ(value_of(list, "partitioner"), "murmur2_random");
   EXPECT_EQ(value_of(list, "transaction.timeout.ms"), "60000");
   EXPECT_EQ(value_of(list, "isolation.level"), "<unset>");
-  // Bounds how long librdkafka 2.14 holds a transactional call while a coordinator is silent.
+  // Bounds how long librdkafka 2.14 holds a transactional call while a coordinator is silent;
+  // never above the transaction timeout, which librdkafka refuses.
   EXPECT_EQ(value_of(list, "socket.timeout.ms"), "30000");
+  const auto short_transactions = producer_properties(
+      load(kMinimal + "transaction_timeout_ms: 15000\ncommit: {interval_ms: 500}\n").config, 0);
+  EXPECT_EQ(value_of(short_transactions, "socket.timeout.ms"), "15000");
+  kafka::ConfPtr conf(rd_kafka_conf_new());
+  apply_properties(conf.get(), short_transactions);
+  char errstr[512];
+  kafka::KafkaPtr producer(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
+  ASSERT_TRUE(producer) << errstr;
+  conf.release();
   EXPECT_EQ(value_of(producer_properties(load(kMinimal + "kafka: {producer: "
                                                          "{socket.timeout.ms: \"45000\"}}\n")
                                              .config,

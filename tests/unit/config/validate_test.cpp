@@ -146,6 +146,14 @@ TEST(Validate, ConsumerProtocolRefusesClassicOnlyPropertiesWithTheirPath) {
   EXPECT_TRUE(loaded.warnings.empty());
 }
 
+TEST(Validate, SocketTimeoutAboveTheTransactionTimeoutIsRefusedWithItsPath) {
+  expect_invalid("kafka: {producer: {socket.timeout.ms: \"70000\"}}\n",
+                 "kafka.producer.socket.timeout.ms", "transaction_timeout_ms");
+  expect_invalid("transaction_timeout_ms: 10000\nkafka: {common: {socket.timeout.ms: \"20000\"}}\n",
+                 "kafka.common.socket.timeout.ms", "exceeds");
+  EXPECT_NO_THROW(load(kMinimal + "kafka: {producer: {socket.timeout.ms: \"60000\"}}\n"));
+}
+
 TEST(Validate, GroupProtocolIsLocked) {
   expect_invalid("kafka: {consumer: {group.protocol: consumer}}\n", "kafka.consumer.group.protocol",
                  "group_protocol");
