@@ -33,7 +33,6 @@ std::vector<engine::EngineOptions> worker_options(const config::v1::Config& conf
   for (unsigned i = 0; i < config.workers(); ++i) {
     engine::EngineOptions options;
     options.transactional_id = config::worker_id(config, i);
-    options.worker_index = static_cast<int>(i);
     options.exactly_once = config.processing_guarantee() == config::v1::EXACTLY_ONCE;
     options.input_topics.assign(config.input_topics().begin(), config.input_topics().end());
     options.output_topic = config.output_topic();

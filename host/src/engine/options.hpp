@@ -18,8 +18,7 @@ enum class ErrorPolicy { kFail, kSkip, kDeadLetter };
 
 struct EngineOptions {
   std::string transactional_id;  // also the worker's name in logs
-  int worker_index = 0;
-  bool exactly_once = true;  // false: at-least-once, no transactions (benchmarks, comparison)
+  bool exactly_once = true;      // false: at-least-once, no transactions (benchmarks, comparison)
 
   std::vector<std::string> input_topics;
   std::string output_topic;

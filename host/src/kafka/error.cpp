@@ -6,7 +6,8 @@ namespace txform::kafka {
 
 Error Error::from(const char* call, rd_kafka_error_t* raw) {
   ErrorPtr error(raw);
-  // Fatal wins over the others: a fenced producer may also report "requires abort".
+  // Fatal wins over the others: a fenced producer may also report "requires abort". An error
+  // that requires an abort is never retried, even when it is marked retriable as well.
   ErrorClass error_class = ErrorClass::kOther;
   if (rd_kafka_error_is_fatal(error.get())) {
     error_class = ErrorClass::kFatal;
@@ -17,10 +18,6 @@ Error Error::from(const char* call, rd_kafka_error_t* raw) {
   }
   return Error(std::string(call) + ": " + rd_kafka_error_string(error.get()),
                rd_kafka_error_code(error.get()), error_class);
-}
-
-void check(const char* call, rd_kafka_error_t* error) {
-  if (error != nullptr) throw Error::from(call, error);
 }
 
 }  // namespace txform::kafka

@@ -25,17 +25,14 @@ class Error : public std::runtime_error {
   static Error from(const char* call, rd_kafka_error_t* error);
 
   rd_kafka_resp_err_t code() const { return code_; }
-  ErrorClass error_class() const { return class_; }
   bool is_fatal() const { return class_ == ErrorClass::kFatal; }
+  // False for an error that requires an abort even when librdkafka also calls it retriable:
+  // retrying a call in a transaction that can only be aborted would never end.
   bool is_retriable() const { return class_ == ErrorClass::kRetriable; }
-  bool requires_abort() const { return class_ == ErrorClass::kRequiresAbort; }
 
  private:
   rd_kafka_resp_err_t code_;
   ErrorClass class_;
 };
-
-// Throws kafka::Error when `error` is not NULL (and frees it either way).
-void check(const char* call, rd_kafka_error_t* error);
 
 }  // namespace txform::kafka
