@@ -80,6 +80,7 @@ if grep -E 'loadgen|verify|testkit|include/' "$work/server.list"; then
   fail "txform ships test tools or headers"
 fi
 for path in ./usr/include/txform/plugin.h ./usr/include/txform/plugin.hpp \
+    ./usr/include/txform/status.hpp \
     ./usr/lib/cmake/txform-plugin-sdk/txform-plugin-sdkConfig.cmake \
     ./usr/lib/cmake/txform-plugin-sdk/TxformAddPlugin.cmake \
     ./usr/share/pkgconfig/txform-plugin-sdk.pc; do

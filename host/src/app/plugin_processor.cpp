@@ -5,20 +5,10 @@
 namespace txform::app {
 namespace {
 
+// The chain's result, owned: its views last only until the chain's next call.
 engine::ProcessOutcome to_outcome(const plugin::ProcessResult& result) {
-  switch (result.status) {
-    case plugin::Status::ok:
-      return {};
-    case plugin::Status::record_error:
-      return {engine::ProcessStatus::kRecordError, std::string(result.message),
-              std::string(result.plugin)};
-    case plugin::Status::retry:
-      return {engine::ProcessStatus::kRetry, std::string(result.message),
-              std::string(result.plugin)};
-    case plugin::Status::fatal:
-      break;
-  }
-  return {engine::ProcessStatus::kFatal, std::string(result.message), std::string(result.plugin)};
+  if (result.ok()) return {};
+  return {result.status, std::string(result.message), std::string(result.plugin)};
 }
 
 std::string_view bytes(const void* data, size_t size) {

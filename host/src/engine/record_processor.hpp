@@ -5,14 +5,16 @@
 
 #include <string>
 
+#include "txform/status.hpp"
+
 namespace txform::engine {
 
 class OutputWriter;
 
-enum class ProcessStatus { kOk, kRecordError, kRetry, kFatal };
-
+// What the chain said about one call, owned (the chain's own result is a view; see
+// plugin/process_result.hpp).
 struct ProcessOutcome {
-  ProcessStatus status = ProcessStatus::kOk;
+  Status status = Status::ok;
   std::string message;  // why, when not kOk
   std::string plugin;   // name@version of the plugin that failed
 };

@@ -53,20 +53,6 @@ LoopObserver& no_observer() {
   return nobody;
 }
 
-const char* status_name(ProcessStatus status) {
-  switch (status) {
-    case ProcessStatus::kOk:
-      return "OK";
-    case ProcessStatus::kRecordError:
-      return "RECORD_ERROR";
-    case ProcessStatus::kRetry:
-      return "RETRY";
-    case ProcessStatus::kFatal:
-      break;
-  }
-  return "FATAL";
-}
-
 void apply_properties(rd_kafka_conf_t* conf, const PropertyList& properties) {
   char errstr[512];
   for (const auto& [key, value] : properties) {
@@ -289,8 +275,8 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
     } else {
       outcome = processor_.process(message, *writer_);
     }
-    if (outcome.status != ProcessStatus::kOk) {
-      observer_.on_plugin_error(outcome.plugin, status_name(outcome.status));
+    if (outcome.status != Status::ok) {
+      observer_.on_plugin_error(outcome.plugin, to_string(outcome.status));
     }
     if (writer_->failed_for_input()) {
       // A fenced or otherwise dead producer refuses every record: that is no record's fault.
@@ -305,19 +291,19 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
         return;
       }
     }
-    if (outcome.status == ProcessStatus::kOk && writer_->failed_for_input()) {
-      outcome = {ProcessStatus::kRecordError, writer_->failure(), "(output)"};
+    if (outcome.status == Status::ok && writer_->failed_for_input()) {
+      outcome = {Status::record_error, writer_->failure(), "(output)"};
       status = "PRODUCE_FAILED";
     }
   }
 
   switch (outcome.status) {
-    case ProcessStatus::kOk:
+    case Status::ok:
       break;
-    case ProcessStatus::kFatal:
+    case Status::fatal:
       throw Stop{kExitPluginFatal, "plugin " + outcome.plugin + " returned FATAL on " +
                                        describe(message) + ": " + outcome.message};
-    case ProcessStatus::kRetry:
+    case Status::retry:
       if (!replayed)
         id = RecordId{rd_kafka_topic_name(message.rkt), message.partition, message.offset};
       if (attempt <= static_cast<unsigned>(options_.max_retries)) {
@@ -329,12 +315,12 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
         sleep_unless_stopped(options_.retry_backoff);
         return;
       }
-      outcome.status = ProcessStatus::kRecordError;
+      outcome.status = Status::record_error;
       outcome.message = "still failing after " + std::to_string(options_.max_retries) +
                         " retries: " + outcome.message;
       status = "RETRY_EXHAUSTED";
       [[fallthrough]];
-    case ProcessStatus::kRecordError:
+    case Status::record_error:
       if (writer_->written_for_input() > 0) {
         // Part of this record's output is already in the transaction: take it back by aborting,
         // and apply the error policy when the record comes round again.
@@ -436,16 +422,16 @@ void TransactionalLoop::commit_transaction(const char* why) {
   // What plugins buffered belongs to this transaction: it goes in before the offsets.
   writer_->begin_input();
   const ProcessOutcome flushed = processor_.flush(*writer_);
-  if (flushed.status == ProcessStatus::kRetry) {
+  if (flushed.status == Status::retry) {
     abort_transaction_and_rewind(
         AbortReason::kPluginRetry,
         "plugin " + flushed.plugin + " asked to retry its flush: " + flushed.message);
     return;
   }
-  if (flushed.status != ProcessStatus::kOk || writer_->failed_for_input()) {
+  if (flushed.status != Status::ok || writer_->failed_for_input()) {
     throw Stop{kExitPluginFatal,
-               "flush before commit failed (" + flushed.plugin + "): " +
-                   (flushed.status != ProcessStatus::kOk ? flushed.message : writer_->failure())};
+               "flush before commit failed (" + flushed.plugin +
+                   "): " + (flushed.status != Status::ok ? flushed.message : writer_->failure())};
   }
   const auto commit_started = std::chrono::steady_clock::now();
   if (!options_.exactly_once) {
@@ -490,7 +476,7 @@ void TransactionalLoop::transaction_committed(
   offsets_.clear();
   transaction_records_ = transaction_bytes_ = 0;
   const ProcessOutcome hook = processor_.on_commit();
-  if (hook.status != ProcessStatus::kOk) {
+  if (hook.status != Status::ok) {
     throw Stop{kExitPluginFatal, "plugin " + hook.plugin + " failed on_commit: " + hook.message};
   }
 }
@@ -551,7 +537,7 @@ void TransactionalLoop::abort_transaction_and_rewind(AbortReason reason, const s
   offsets_.clear();
   transaction_records_ = transaction_bytes_ = 0;
   const ProcessOutcome hook = processor_.on_abort();
-  if (hook.status != ProcessStatus::kOk) {
+  if (hook.status != Status::ok) {
     throw Stop{kExitPluginFatal, "plugin " + hook.plugin + " failed on_abort: " + hook.message};
   }
   // The consumer's position is past the aborted records: it does not rewind by itself.

@@ -29,7 +29,7 @@ txform_bytes bytes(std::string_view view) noexcept {
   return {view.data(), view.size()};
 }
 
-// The ABI status as the host's enum; anything unknown is fatal.
+// The ABI status as the one C++ status type; anything plugin.h does not list is fatal.
 Status to_status(txform_status status) noexcept {
   switch (status) {
     case TXFORM_STATUS_OK:

@@ -7,8 +7,8 @@
 
 #include "plugin/host_context.hpp"
 #include "plugin/plugin_instance.hpp"
+#include "plugin/process_result.hpp"
 #include "plugin/records.hpp"
-#include "plugin/status.hpp"
 
 namespace txform::plugin {
 

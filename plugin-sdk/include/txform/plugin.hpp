@@ -33,18 +33,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <txform/status.hpp>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace txform {
-
-enum class Status : txform_status {
-  ok = TXFORM_STATUS_OK,
-  record_error = TXFORM_STATUS_RECORD_ERROR,
-  retry = TXFORM_STATUS_RETRY,
-  fatal = TXFORM_STATUS_FATAL,
-};
 
 enum class LogLevel : txform_log_level {
   trace = TXFORM_LOG_TRACE,

@@ -291,14 +291,14 @@ engine::ProcessOutcome FakeProcessor::process(const rd_kafka_message_t& input,
       if (!out.write(record)) return;  // the engine sees it through the writer
     }
   };
-  if (script.fatal) return {engine::ProcessStatus::kFatal, "scripted FATAL", "fake@1.0"};
+  if (script.fatal) return {Status::fatal, "scripted FATAL", "fake@1.0"};
   if (script.record_error) {
     write(script.outputs_on_failure);
-    return {engine::ProcessStatus::kRecordError, "scripted RECORD_ERROR", "fake@1.0"};
+    return {Status::record_error, "scripted RECORD_ERROR", "fake@1.0"};
   }
   if (call <= script.retries) {
     write(script.outputs_on_failure);
-    return {engine::ProcessStatus::kRetry, "scripted RETRY", "fake@1.0"};
+    return {Status::retry, "scripted RETRY", "fake@1.0"};
   }
   write(script.outputs);
   journal_.mutate([&] {
