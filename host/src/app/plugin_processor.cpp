@@ -1,6 +1,7 @@
 #include "app/plugin_processor.hpp"
 
 #include "kafka/headers.hpp"
+#include "plugin/bytes.hpp"
 
 namespace txform::app {
 namespace {
@@ -9,10 +10,6 @@ namespace {
 engine::ProcessOutcome to_outcome(const plugin::ProcessResult& result) {
   if (result.ok()) return {};
   return {result.status, std::string(result.message), std::string(result.plugin)};
-}
-
-std::string_view bytes(const void* data, size_t size) {
-  return std::string_view(static_cast<const char*>(data), data == nullptr ? 0 : size);
 }
 
 }  // namespace
@@ -25,14 +22,14 @@ engine::ProcessOutcome PluginProcessor::process(const rd_kafka_message_t& input,
   // Zero-copy view of the consumed message: plugins read librdkafka's buffers directly.
   input_headers_.clear();
   kafka::for_each_header(input, [this](const char* name, const void* value, size_t size) {
-    input_headers_.push_back(plugin::make_header(name, bytes(value, size)));
+    input_headers_.push_back(plugin::make_header(name, plugin::bytes_view(value, size)));
   });
   plugin::InputRecord record;
   record.topic = rd_kafka_topic_name(input.rkt);
   record.partition = input.partition;
   record.offset = input.offset;
-  record.key = bytes(input.key, input.key_len);
-  record.value = bytes(input.payload, input.len);
+  record.key = plugin::bytes_view(input.key, input.key_len);
+  record.value = plugin::bytes_view(input.payload, input.len);
   record.headers = input_headers_;
   record.timestamp_ms = rd_kafka_message_timestamp(&input, nullptr);
 

@@ -4,6 +4,8 @@
 
 #include <exception>
 
+#include "plugin/bytes.hpp"
+
 namespace txform::plugin {
 namespace {
 
@@ -18,16 +20,6 @@ constexpr txform_record kNoSource{sizeof(txform_record),
                                   -1,
                                   -1,
                                   0};
-
-// A string_view over bytes that keeps absent (data == nullptr) distinguishable from empty.
-std::string_view view(const txform_bytes& bytes) noexcept {
-  return std::string_view(bytes.data, bytes.data == nullptr ? 0 : bytes.size);
-}
-
-// txform_bytes over a view, absent when data() is nullptr.
-txform_bytes bytes(std::string_view view) noexcept {
-  return {view.data(), view.size()};
-}
 
 // The ABI status as the one C++ status type; anything plugin.h does not list is fatal.
 Status to_status(txform_status status) noexcept {
@@ -63,9 +55,11 @@ PluginChain::PluginChain(std::vector<PluginInstance> instances) {
 
 ProcessResult PluginChain::process(const InputRecord& in, OutputSink& sink) {
   begin_call(&sink);
-  const txform_record record{
-      sizeof(txform_record), bytes(in.topic), bytes(in.key), bytes(in.value), in.headers.data(),
-      in.headers.size(),     in.timestamp_ms, in.offset,     in.partition,    0};
+  const txform_record record{sizeof(txform_record), abi_bytes(in.topic),
+                             abi_bytes(in.key),     abi_bytes(in.value),
+                             in.headers.data(),     in.headers.size(),
+                             in.timestamp_ms,       in.offset,
+                             in.partition,          0};
   source_ = &record;
   stages_[0].route = Route{};
   run_stage(0, record);
@@ -108,10 +102,10 @@ ProcessResult PluginChain::process(const InputRecord& in, OutputSink& sink) {
   if (stage == last_stage_) {
     // Built whole: zero-filling it first costs a rep stos, a visible share of a record's time.
     const OutputRecord record{
-        topic.data != nullptr ? std::optional(view(topic)) : std::nullopt,
+        topic.data != nullptr ? std::optional(bytes_view(topic)) : std::nullopt,
         partition != TXFORM_PARTITION_UNSET ? std::optional(partition) : std::nullopt,
-        view(out.key),
-        view(out.value),
+        bytes_view(out.key),
+        bytes_view(out.value),
         std::span<const HeaderView>(out.headers, out.header_count),
         timestamp != TXFORM_TIMESTAMP_UNSET ? std::optional(timestamp) : std::nullopt};
     try {

@@ -7,16 +7,17 @@
 #include <string_view>
 
 #include "plugin/abi.hpp"
+#include "plugin/bytes.hpp"
 
 namespace txform::plugin {
 
 // A header as the ABI lays it out, so the engine's array is handed to plugins as is.
 using HeaderView = txform_header;
 
-// A header view; a value view whose data() is nullptr is a null header value.
+// A header view; a value view whose data() is nullptr is a null header value. The key is
+// never absent (plugin.h), so a key view without data becomes an empty key.
 inline HeaderView make_header(std::string_view key, std::string_view value) noexcept {
-  return HeaderView{{key.data() == nullptr ? "" : key.data(), key.size()},
-                    {value.data(), value.size()}};
+  return HeaderView{{key.data() == nullptr ? "" : key.data(), key.size()}, abi_bytes(value)};
 }
 
 // One consumed record, borrowed (the engine fills it from an rd_kafka_message_t without
