@@ -19,16 +19,22 @@ engine::ErrorPolicy error_policy(config::v1::OnRecordError policy) {
 
 // librdkafka statistics feed the txform_kafka_* metrics: on by default when metrics are, unless
 // the configuration sets an interval itself (0 turns them off).
-void default_statistics_interval(engine::PropertyList& properties) {
-  for (const auto& [key, value] : properties) {
-    if (key == "statistics.interval.ms") return;
-  }
-  properties.emplace_back("statistics.interval.ms", "5000");
+void default_statistics_interval(config::PropertyList& properties) {
+  if (config::find_property(properties, "statistics.interval.ms") != nullptr) return;
+  properties.push_back({"statistics.interval.ms", "5000", "txform default (metrics.enabled)"});
+}
+
+// A worker's list of one client, secrets marked by name and by where their values came from.
+config::PropertyList with_secrets_marked(config::PropertyList properties,
+                                         const config::LoadedConfig& loaded) {
+  config::mark_secret_paths(properties, loaded.secret_paths);
+  return properties;
 }
 
 }  // namespace
 
-std::vector<engine::EngineOptions> worker_options(const config::v1::Config& config) {
+std::vector<engine::EngineOptions> worker_options(const config::LoadedConfig& loaded) {
+  const config::v1::Config& config = loaded.config;
   std::vector<engine::EngineOptions> workers;
   for (unsigned i = 0; i < config.workers(); ++i) {
     engine::EngineOptions options;
@@ -49,8 +55,10 @@ std::vector<engine::EngineOptions> worker_options(const config::v1::Config& conf
     options.start_policy = config.auto_offset_reset() == config::v1::LATEST
                                ? engine::StartPolicy::kLatest
                                : engine::StartPolicy::kEarliest;
-    options.consumer_properties = config::as_pairs(config::consumer_properties(config, i));
-    options.producer_properties = config::as_pairs(config::producer_properties(config, i));
+    options.consumer_properties =
+        with_secrets_marked(config::consumer_properties(config, i), loaded);
+    options.producer_properties =
+        with_secrets_marked(config::producer_properties(config, i), loaded);
     if (config.metrics().enabled()) {
       default_statistics_interval(options.consumer_properties);
       default_statistics_interval(options.producer_properties);

@@ -3,12 +3,13 @@
 
 #include <vector>
 
+#include "config/load.hpp"
 #include "engine/options.hpp"
-#include "txform/config.pb.h"
 
 namespace txform::app {
 
-// One EngineOptions per configured worker, with its own transactional.id and property lists.
-std::vector<engine::EngineOptions> worker_options(const config::v1::Config& config);
+// One EngineOptions per configured worker, with its own transactional.id and property lists
+// (values read from ${file:...} marked secret, like names that look secret).
+std::vector<engine::EngineOptions> worker_options(const config::LoadedConfig& loaded);
 
 }  // namespace txform::app

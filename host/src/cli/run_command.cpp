@@ -23,10 +23,10 @@ namespace txform::cli {
 namespace {
 
 // /healthz fails at half the consumer's max.poll.interval.ms: well before the group evicts it.
-std::chrono::milliseconds max_poll_silence(const engine::PropertyList& consumer_properties) {
+std::chrono::milliseconds max_poll_silence(const config::PropertyList& consumer_properties) {
   long interval_ms = 300000;  // librdkafka's default
-  for (const auto& [key, value] : consumer_properties) {
-    if (key == "max.poll.interval.ms") interval_ms = std::stol(value);
+  if (const auto* property = config::find_property(consumer_properties, "max.poll.interval.ms")) {
+    interval_ms = std::stol(property->value);
   }
   return std::chrono::milliseconds(interval_ms / 2);
 }
@@ -73,7 +73,7 @@ int run(const std::string& config_path) {
     chain += (chain.empty() ? "" : " -> ") + label;
   log->info("plugin chain: {}", chain);
 
-  const auto workers = app::worker_options(config);
+  const auto workers = app::worker_options(loaded);
   const auto endpoint = start_metrics(config, workers, plugins.loaded, log);
   // SIGHUP (or, with watch_plugin_dir, a changed plugin file) reloads the plugins in process.
   app::PluginReloader reloader(plugin_source(config, log), plugins.loaded,

@@ -49,9 +49,7 @@ std::vector<Diagnostic> check_with_librdkafka(const v1::Config& config,
                                               const std::set<std::string>& secret_paths) {
   std::vector<Diagnostic> errors;
   for (PropertyList properties : {consumer_properties(config, 0), producer_properties(config, 0)}) {
-    for (Property& property : properties) {
-      if (secret_paths.count(property.source) != 0) property.secret = true;
-    }
+    mark_secret_paths(properties, secret_paths);
     kafka::ConfPtr conf(rd_kafka_conf_new());
     try {
       apply_properties(conf.get(), properties);

@@ -4,14 +4,12 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "config/property_list.hpp"
 #include "engine/start_offsets.hpp"
 
 namespace txform::engine {
-
-using PropertyList = std::vector<std::pair<std::string, std::string>>;
 
 // What happens to a record a plugin rejects or that cannot be produced.
 enum class ErrorPolicy { kFail, kSkip, kDeadLetter };
@@ -43,9 +41,10 @@ struct EngineOptions {
   // the worker stops (exit 3) rather than skip or re-read records.
   std::chrono::milliseconds behind_log_end_timeout{120000};
 
-  // Full librdkafka property lists, locked EOS properties included.
-  PropertyList consumer_properties;
-  PropertyList producer_properties;
+  // Full librdkafka property lists, locked EOS properties included; a value librdkafka rejects
+  // stops the worker with its config key path (secrets scrubbed).
+  config::PropertyList consumer_properties;
+  config::PropertyList producer_properties;
 };
 
 }  // namespace txform::engine

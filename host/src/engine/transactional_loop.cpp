@@ -19,9 +19,11 @@
 #include <cstring>
 #include <thread>
 
+#include "config/diagnostic.hpp"
 #include "engine/dead_letter.hpp"
 #include "engine/exit_codes.hpp"
 #include "engine/offset_metadata.hpp"
+#include "kafka/client.hpp"
 #include "kafka/error.hpp"
 
 namespace txform::engine {
@@ -51,17 +53,6 @@ constexpr unsigned kPluginTimingSample = 64;
 LoopObserver& no_observer() {
   static LoopObserver nobody;
   return nobody;
-}
-
-void apply_properties(rd_kafka_conf_t* conf, const PropertyList& properties) {
-  char errstr[512];
-  for (const auto& [key, value] : properties) {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK) {
-      // The value may be a secret: name the key only.
-      throw Stop{kExitConfigError, "librdkafka property '" + key + "': " + errstr};
-    }
-  }
 }
 
 std::string describe(const rd_kafka_message_t& message) {
@@ -120,19 +111,35 @@ int TransactionalLoop::run() {
 
 // ---- clients ----------------------------------------------------------------------------------
 
-void TransactionalLoop::create_producer() {
-  kafka::ConfPtr conf(rd_kafka_conf_new());
-  // Locked properties (idempotence, acks=all, transactional.id) come in the property list.
-  apply_properties(conf.get(), options_.producer_properties);
+// Both clients: their property list, this loop as the opaque of every callback, and the
+// callbacks they share; `conf` has the client's own callbacks set already.
+kafka::KafkaPtr TransactionalLoop::create_client(rd_kafka_type_t type, kafka::ConfPtr conf,
+                                                 const config::PropertyList& properties) {
+  try {
+    config::apply_properties(conf.get(), properties);
+  } catch (const config::ConfigError& error) {
+    // Names the config key path of each rejected value; secret values are scrubbed from it.
+    throw Stop{kExitConfigError, error.what()};
+  }
   rd_kafka_conf_set_opaque(conf.get(), this);
-  rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_report);
   rd_kafka_conf_set_error_cb(conf.get(), client_error);
   rd_kafka_conf_set_log_cb(conf.get(), client_log);
   rd_kafka_conf_set_stats_cb(conf.get(), statistics);  // only with statistics.interval.ms > 0
-  char errstr[512];
-  producer_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
-  if (!producer_) throw Stop{kExitConfigError, std::string("creating the producer: ") + errstr};
-  conf.release();  // rd_kafka_new took it
+  std::string error;
+  kafka::KafkaPtr client = kafka::new_client(type, std::move(conf), error);
+  if (!client) {
+    throw Stop{kExitConfigError,
+               fmt::format("creating the {}: {}",
+                           type == RD_KAFKA_PRODUCER ? "producer" : "consumer", error)};
+  }
+  return client;
+}
+
+void TransactionalLoop::create_producer() {
+  kafka::ConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_report);
+  // Locked properties (idempotence, acks=all, transactional.id) come in the property list.
+  producer_ = create_client(RD_KAFKA_PRODUCER, std::move(conf), options_.producer_properties);
   writer_ = std::make_unique<OutputWriter>(producer_.get(), options_.output_topic,
                                            options_.allowed_output_topics);
   if (options_.on_record_error == ErrorPolicy::kDeadLetter) {
@@ -142,25 +149,15 @@ void TransactionalLoop::create_producer() {
 
 void TransactionalLoop::create_consumer() {
   kafka::ConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_rebalance_cb(conf.get(), rebalance_trampoline);
   // Auto commit is off and isolation is read_committed (locked): offsets ride in the
   // transaction, and we must never read another producer's aborted records.
-  apply_properties(conf.get(), options_.consumer_properties);
-  rd_kafka_conf_set_opaque(conf.get(), this);
-  rd_kafka_conf_set_rebalance_cb(conf.get(), rebalance_trampoline);
-  rd_kafka_conf_set_error_cb(conf.get(), client_error);
-  rd_kafka_conf_set_log_cb(conf.get(), client_log);
-  rd_kafka_conf_set_stats_cb(conf.get(), statistics);
-  char errstr[512];
-  consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
-  if (!consumer_) throw Stop{kExitConfigError, std::string("creating the consumer: ") + errstr};
-  conf.release();
+  consumer_ = create_client(RD_KAFKA_CONSUMER, std::move(conf), options_.consumer_properties);
   // Serve the consumer's events (errors, rebalances) from rd_kafka_consumer_poll().
   rd_kafka_poll_set_consumer(consumer_.get());
-  consumer_protocol_ =
-      std::any_of(options_.consumer_properties.begin(), options_.consumer_properties.end(),
-                  [](const auto& property) {
-                    return property.first == "group.protocol" && property.second == "consumer";
-                  });
+  const config::Property* protocol =
+      config::find_property(options_.consumer_properties, "group.protocol");
+  consumer_protocol_ = protocol != nullptr && protocol->value == "consumer";
 }
 
 void TransactionalLoop::init_transactions() {

@@ -48,6 +48,8 @@ class TransactionalLoop {
   };
   using RecordId = std::tuple<std::string, int32_t, int64_t>;  // topic, partition, offset
 
+  kafka::KafkaPtr create_client(rd_kafka_type_t type, kafka::ConfPtr conf,
+                                const config::PropertyList& properties);
   void create_producer();
   void create_consumer();
   void init_transactions();

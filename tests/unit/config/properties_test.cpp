@@ -192,13 +192,5 @@ TEST(Properties, FormatShowsSources) {
       << text;
 }
 
-TEST(Properties, AsPairsKeepsOrder) {
-  const auto list = consumer_properties(load(kMinimal).config, 0);
-  const auto pairs = as_pairs(list);
-  ASSERT_EQ(pairs.size(), list.size());
-  EXPECT_EQ(pairs.front().first, "bootstrap.servers");
-  EXPECT_EQ(pairs.back().first, list.back().name);
-}
-
 }  // namespace
 }  // namespace txform::config

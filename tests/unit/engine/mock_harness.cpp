@@ -8,6 +8,7 @@
 
 #include "engine/output_writer.hpp"
 #include "engine/transactional_loop.hpp"
+#include "kafka/client.hpp"
 
 // ---- the link-time shim ------------------------------------------------------------------------
 //
@@ -322,21 +323,15 @@ engine::ProcessOutcome FakeProcessor::on_abort() {
 namespace {
 
 kafka::KafkaPtr make_mock_client(rd_kafka_type_t type, const std::string& bootstraps,
-                                 const engine::PropertyList& properties) {
+                                 const config::PropertyList& properties) {
   kafka::ConfPtr conf(rd_kafka_conf_new());
-  char errstr[512];
-  engine::PropertyList all{{"log_level", "3"}};
-  if (!bootstraps.empty()) all.emplace_back("bootstrap.servers", bootstraps);
+  config::PropertyList all{{"log_level", "3"}};
+  if (!bootstraps.empty()) all.push_back({"bootstrap.servers", bootstraps});
   all.insert(all.end(), properties.begin(), properties.end());
-  for (const auto& [key, value] : all) {
-    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK) {
-      throw std::runtime_error("test client " + key + "=" + value + ": " + errstr);
-    }
-  }
-  kafka::KafkaPtr client(rd_kafka_new(type, conf.get(), errstr, sizeof errstr));
-  if (!client) throw std::runtime_error(std::string("rd_kafka_new: ") + errstr);
-  conf.release();  // rd_kafka_new took it
+  config::apply_properties(conf.get(), all);
+  std::string error;
+  kafka::KafkaPtr client = kafka::new_client(type, std::move(conf), error);
+  if (!client) throw std::runtime_error("rd_kafka_new: " + error);
   return client;
 }
 

@@ -13,11 +13,11 @@ namespace {
 
 struct Protocol {
   const char* name;
-  engine::PropertyList consumer_properties;  // replaces the harness's group settings
+  config::PropertyList consumer_properties;  // replaces the harness's group settings
 };
 
 // The harness's short session for classic groups; KIP-848 sets it on the (mock) broker.
-const engine::PropertyList kClassicGroup = {{"session.timeout.ms", "4500"},
+const config::PropertyList kClassicGroup = {{"session.timeout.ms", "4500"},
                                             {"heartbeat.interval.ms", "500"}};
 
 class TransactionalLoopProtocols : public MockLoopTest,
@@ -33,8 +33,8 @@ class TransactionalLoopProtocols : public MockLoopTest,
     engine::EngineOptions opts = options();
     auto& properties = opts.consumer_properties;
     std::erase_if(properties, [](const auto& property) {
-      return property.first == "session.timeout.ms" || property.first == "heartbeat.interval.ms" ||
-             property.first == "partition.assignment.strategy";
+      return property.name == "session.timeout.ms" || property.name == "heartbeat.interval.ms" ||
+             property.name == "partition.assignment.strategy";
     });
     for (const auto& property : GetParam().consumer_properties)
       properties.push_back(property);
