@@ -46,8 +46,13 @@ constexpr std::array<LockedProperty, 15> kLocked = {{
     // Must exceed the commit interval; validated against it, so it has one home.
     {"transaction.timeout.ms", Client::kProducer, "", "transaction_timeout_ms",
      "it is set by the transaction_timeout_ms field, which is checked against commit.interval_ms"},
-    {"auto.offset.reset", Client::kConsumer, "", "auto_offset_reset",
-     "it is set by the auto_offset_reset field"},
+    // librdkafka resetting a partition it cannot fetch (an out-of-range offset after an unclean
+    // election) to its beginning would process committed records again: the engine decides every
+    // start itself, a never-committed partition's from the auto_offset_reset field
+    // (engine/start_offsets.hpp).
+    {"auto.offset.reset", Client::kConsumer, "error", "auto_offset_reset",
+     "txform decides where each partition starts (never-committed ones from the "
+     "auto_offset_reset field) and restarts out-of-range fetches from the committed offsets"},
     // The rebalance callback and the property checks follow the protocol: one home for it.
     {"group.protocol", Client::kConsumer, "", "group_protocol",
      "it is set by the group_protocol field (classic | consumer)"},

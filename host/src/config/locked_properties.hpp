@@ -14,8 +14,9 @@ enum class Client { kConsumer, kProducer, kBoth };
 struct LockedProperty {
   std::string_view name;     // librdkafka property name
   Client client;             // where txform applies its value
-  std::string_view forced;   // the value txform sets; empty when it comes from a config field
-  std::string_view own_key;  // the config key that sets it instead, if any ("group_id")
+  std::string_view forced;   // the value txform always sets; empty when a config field sets it
+  std::string_view own_key;  // the config key to use instead, if any ("group_id"); when
+                             // `forced` is empty, the field its value comes from
   std::string_view why;      // shown to the user when they try to override it
 };
 

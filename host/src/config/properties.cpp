@@ -1,6 +1,7 @@
 #include "config/properties.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "config/identity.hpp"
 #include "config/locked_properties.hpp"
@@ -13,9 +14,11 @@ namespace {
 constexpr std::string_view kDefault = "txform default";
 constexpr std::string_view kLockedSource = "txform (locked)";
 
-// Builds a list where setting a name again replaces its value in place.
+// Builds one client's list, where setting a name again replaces its value in place.
 class ListBuilder {
  public:
+  explicit ListBuilder(Client client) : client_(client) {}
+
   // Sets `name`; a later call for the same name wins.
   void set(std::string name, std::string value, std::string source) {
     const bool secret = is_secret_name(name);
@@ -37,11 +40,20 @@ class ListBuilder {
       set(name, value, path + "." + name);
   }
 
-  // Sets the locked values that apply to `client`.
-  void set_locked(Client client) {
+  // Sets a locked property from the config field the lock table names as its home, so the
+  // table says which field sets what.
+  void set_from_field(std::string_view name, std::string value) {
+    const auto lock = find_locked(name);
+    if (!lock || lock->own_key.empty() || !lock->forced.empty() || !applies(*lock)) {
+      throw std::logic_error("the lock table names no field for " + std::string(name));
+    }
+    set(std::string(lock->name), std::move(value), std::string(lock->own_key));
+  }
+
+  // Sets the forced values of the lock table that apply to this client.
+  void set_locked() {
     for (const LockedProperty& lock : locked_properties()) {
-      if (lock.forced.empty()) continue;
-      if (lock.client == client || lock.client == Client::kBoth) {
+      if (!lock.forced.empty() && applies(lock)) {
         set(std::string(lock.name), std::string(lock.forced), std::string(kLockedSource));
       }
     }
@@ -50,6 +62,11 @@ class ListBuilder {
   PropertyList take() { return std::move(list_); }
 
  private:
+  bool applies(const LockedProperty& lock) const {
+    return lock.client == client_ || lock.client == Client::kBoth;
+  }
+
+  Client client_;
   PropertyList list_;
 };
 
@@ -57,29 +74,25 @@ class ListBuilder {
 
 PropertyList consumer_properties(const v1::Config& config, unsigned worker_index) {
   const std::string id = worker_id(config, worker_index);
-  ListBuilder list;
-  list.set("bootstrap.servers", config.bootstrap_servers(), "bootstrap_servers");
+  ListBuilder list(Client::kConsumer);
+  list.set_from_field("bootstrap.servers", config.bootstrap_servers());
   // Broker logs and quotas then name the worker, not "rdkafka".
   list.set("client.id", id, std::string(kDefault));
   list.set_all(config.kafka().common(), "kafka.common");
   list.set_all(config.kafka().consumer(), "kafka.consumer");
-  list.set("group.id", config.group_id(), "group_id");
+  list.set_from_field("group.id", config.group_id());
   // Only set when chosen, so a classic pipeline's property list is what it always was.
-  if (config.group_protocol() == v1::CONSUMER)
-    list.set("group.protocol", "consumer", "group_protocol");
-  // The engine starts never-committed partitions itself (auto_offset_reset) and handles an
-  // out-of-range offset itself: librdkafka resetting a committed partition to its beginning would
-  // process its records twice.
-  list.set("auto.offset.reset", "error", "auto_offset_reset");
-  if (config.static_membership()) list.set("group.instance.id", id, "static_membership");
-  list.set_locked(Client::kConsumer);
+  if (config.group_protocol() == v1::CONSUMER) list.set_from_field("group.protocol", "consumer");
+  if (config.static_membership()) list.set_from_field("group.instance.id", id);
+  // auto.offset.reset is among them: the engine decides where partitions start.
+  list.set_locked();
   return list.take();
 }
 
 PropertyList producer_properties(const v1::Config& config, unsigned worker_index) {
   const std::string id = worker_id(config, worker_index);
-  ListBuilder list;
-  list.set("bootstrap.servers", config.bootstrap_servers(), "bootstrap_servers");
+  ListBuilder list(Client::kProducer);
+  list.set_from_field("bootstrap.servers", config.bootstrap_servers());
   list.set("client.id", id, std::string(kDefault));
   // Java's default partitioner, so keys land where Java producers would put them.
   list.set("partitioner", "murmur2_random", std::string(kDefault));
@@ -92,13 +105,12 @@ PropertyList producer_properties(const v1::Config& config, unsigned worker_index
            std::string(kDefault));
   list.set_all(config.kafka().common(), "kafka.common");
   list.set_all(config.kafka().producer(), "kafka.producer");
-  list.set("transaction.timeout.ms", std::to_string(config.transaction_timeout_ms()),
-           "transaction_timeout_ms");
+  list.set_from_field("transaction.timeout.ms", std::to_string(config.transaction_timeout_ms()));
   // at_least_once has no transactions: without transactional.id the producer is only idempotent.
   if (config.processing_guarantee() == v1::EXACTLY_ONCE) {
-    list.set("transactional.id", id, "transactional_id");
+    list.set_from_field("transactional.id", id);
   }
-  list.set_locked(Client::kProducer);
+  list.set_locked();
   return list.take();
 }
 
