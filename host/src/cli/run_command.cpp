@@ -15,7 +15,7 @@
 #include "config/properties.hpp"
 #include "engine/exit_codes.hpp"
 #include "engine/workers.hpp"
-#include "kafka/handles.hpp"
+#include "kafka/client.hpp"
 #include "metrics/endpoint.hpp"
 #include "versions.hpp"
 
@@ -106,8 +106,10 @@ std::vector<std::string> probe_topics(const config::v1::Config& config) {
   char errstr[512];
   // A plain producer handle: it asks for metadata without joining the group or fencing anyone.
   rd_kafka_conf_set(conf.get(), "transactional.id", nullptr, errstr, sizeof errstr);
-  kafka::KafkaPtr client(rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), errstr, sizeof errstr));
-  if (!client) return {std::string("cannot create a client: ") + errstr};
+  // rd_kafka_new takes the conf only when it succeeds: new_client frees it otherwise.
+  std::string error;
+  kafka::KafkaPtr client = kafka::new_client(RD_KAFKA_PRODUCER, std::move(conf), error);
+  if (!client) return {"cannot create a client: " + error};
   const rd_kafka_metadata_t* metadata = nullptr;
   if (auto err = rd_kafka_metadata(client.get(), 1, nullptr, &metadata, 10000)) {
     return {"brokers " + config.bootstrap_servers() + " did not answer: " + rd_kafka_err2str(err)};
