@@ -2,6 +2,7 @@
 
 #include "kafka/headers.hpp"
 #include "plugin/bytes.hpp"
+#include "plugin/plugin_info.hpp"
 
 namespace txform::app {
 namespace {
@@ -58,10 +59,7 @@ engine::ProcessOutcome PluginProcessor::on_abort() {
 }
 
 std::string PluginProcessor::describe() const {
-  std::string text;
-  for (const auto& label : chain_->labels())
-    text += (text.empty() ? "" : ",") + label;
-  return text;
+  return plugin::join_labels(chain_->labels(), ",");
 }
 
 void PluginProcessor::write(const plugin::OutputRecord& record) {

@@ -3,16 +3,14 @@
 #include <algorithm>
 #include <exception>
 
+#include "app/metrics_options.hpp"
 #include "app/reloading_processor.hpp"
 
 namespace txform::app {
 namespace {
 
 std::string chain_text(const plugin::LoadedChain& chain) {
-  std::string text;
-  for (const auto& label : chain.labels())
-    text += (text.empty() ? "" : " -> ") + label;
-  return text;
+  return plugin::join_labels(chain.labels(), " -> ");
 }
 
 double milliseconds(GenerationHandoff::Clock::duration duration) {
@@ -20,15 +18,6 @@ double milliseconds(GenerationHandoff::Clock::duration duration) {
 }
 
 }  // namespace
-
-std::vector<metrics::PluginLabels> plugin_labels(const plugin::LoadedChain& chain) {
-  std::vector<metrics::PluginLabels> labels;
-  for (const auto& info : chain.plugins()) {
-    labels.push_back({info.name, info.version,
-                      std::to_string(info.abi_major) + "." + std::to_string(info.abi_minor)});
-  }
-  return labels;
-}
 
 PluginReloader::PluginReloader(PluginSource source, plugin::LoadedChain first, int workers,
                                std::shared_ptr<spdlog::logger> log, metrics::ReloadMetrics* metrics)

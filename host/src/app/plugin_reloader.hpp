@@ -5,28 +5,17 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "app/generation_handoff.hpp"
+#include "app/plugin_source.hpp"
 #include "engine/record_processor.hpp"
 #include "metrics/reload_metrics.hpp"
 #include "plugin/plugin_loader.hpp"
 
 namespace txform::app {
-
-// Where a pipeline's plugins come from: what load_plugin_chain() needs, kept for reloads.
-struct PluginSource {
-  std::filesystem::path dir;
-  std::vector<plugin::PluginSpec> specs;
-  bool allow_insecure = false;
-  plugin::PluginLogger logger;
-};
-
-// The metrics' view of a loaded chain: name, version and ABI of each plugin.
-std::vector<metrics::PluginLabels> plugin_labels(const plugin::LoadedChain& chain);
 
 class PluginReloader {
  public:

@@ -110,8 +110,8 @@ void check_create(const PluginsOptions& options) {
             << " config entries\n";
 }
 
-// Runs the subcommand; throws CLI::RuntimeError(1) after reporting any problem.
-void run(const PluginsOptions& options) {
+// Runs the subcommand; returns 1 after reporting any problem.
+int run(const PluginsOptions& options) {
   std::vector<Problem> problems;
   std::optional<plugin::PluginCatalog> catalog;
   try {
@@ -134,10 +134,10 @@ void run(const PluginsOptions& options) {
       check_create(options);
     } catch (const plugin::PluginError& e) {
       std::cerr << "txform plugins: error: " << e.what() << '\n';
-      throw CLI::RuntimeError(1);
+      return 1;
     }
   }
-  if (!problems.empty()) throw CLI::RuntimeError(1);
+  return problems.empty() ? 0 : 1;
 }
 
 }  // namespace
@@ -152,7 +152,9 @@ void add_plugins_command(CLI::App& app) {
   cmd->add_option("--create", options->create,
                   "Also create one instance of this plugin, to check its config");
   cmd->add_option("--set", options->sets, "KEY=VALUE config for --create (repeatable)");
-  cmd->callback([options] { run(*options); });
+  cmd->callback([options] {
+    if (const int code = run(*options); code != 0) throw CLI::RuntimeError(code);
+  });
 }
 
 }  // namespace txform::cli

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace txform::plugin {
 
@@ -16,5 +18,15 @@ struct PluginInfo {
   std::string sha256;  // of the file, lower-case hex
   std::string label;   // name@version, for logs, dead letters and offset metadata
 };
+
+// A chain's labels in order, joined by `separator` ("a@1.0,b@2.1" or "a@1.0 -> b@2.1").
+inline std::string join_labels(const std::vector<std::string>& labels, std::string_view separator) {
+  std::string text;
+  for (const std::string& label : labels) {
+    if (!text.empty()) text += separator;
+    text += label;
+  }
+  return text;
+}
 
 }  // namespace txform::plugin
