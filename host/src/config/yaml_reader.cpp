@@ -68,6 +68,10 @@ class Reader {
   void remember(const std::string& path, const YAML::Node& node) {
     result_.locations[path] = {node.Mark().line + 1, node.Mark().column + 1};
   }
+  // Calls visit(key, key_path, entry) for each entry of a mapping whose key is a plain name seen
+  // for the first time there (its location remembered); reports the others.
+  template <class Visit>
+  void for_each_key(const YAML::Node& node, const std::string& path, Visit visit);
   void read_field(const YAML::Node& node, Message& message, const FieldDescriptor& field,
                   const std::string& path);
   void read_map(const YAML::Node& node, Message& message, const FieldDescriptor& field,
@@ -77,6 +81,8 @@ class Reader {
   std::optional<std::string> expanded(const YAML::Node& node, const std::string& path);
   std::string unknown_key_hint(const google::protobuf::Descriptor& type, const std::string& key);
   Location location_of(const std::string& path) const;
+  // Where to report a required value that is missing at `path`, inside `parent`.
+  Location location_of_missing(const std::string& path, const std::string& parent) const;
 
   const std::string& file_;
   const EnvLookup& env_;
@@ -103,12 +109,8 @@ std::string Reader::unknown_key_hint(const google::protobuf::Descriptor& type,
   return "; see proto/txform/config.proto for the keys";
 }
 
-void Reader::read_message(const YAML::Node& node, Message& message, const std::string& path) {
-  if (!node.IsMap()) {
-    error(node, path, "expected a mapping, got " + node_kind(node));
-    return;
-  }
-  const auto& type = *message.GetDescriptor();
+template <class Visit>
+void Reader::for_each_key(const YAML::Node& node, const std::string& path, Visit visit) {
   std::set<std::string> seen;
   for (const auto& entry : node) {
     if (!entry.first.IsScalar()) {
@@ -122,13 +124,25 @@ void Reader::read_message(const YAML::Node& node, Message& message, const std::s
       continue;
     }
     remember(key_path, entry.first);
-    const FieldDescriptor* field = type.FindFieldByName(key);
-    if (field == nullptr) {
-      error(entry.first, key_path, "unknown key" + unknown_key_hint(type, key));
-      continue;
-    }
-    read_field(entry.second, message, *field, key_path);
+    visit(key, key_path, entry);
   }
+}
+
+void Reader::read_message(const YAML::Node& node, Message& message, const std::string& path) {
+  if (!node.IsMap()) {
+    error(node, path, "expected a mapping, got " + node_kind(node));
+    return;
+  }
+  const auto& type = *message.GetDescriptor();
+  for_each_key(node, path,
+               [&](const std::string& key, const std::string& key_path, const auto& entry) {
+                 const FieldDescriptor* field = type.FindFieldByName(key);
+                 if (field == nullptr) {
+                   error(entry.first, key_path, "unknown key" + unknown_key_hint(type, key));
+                   return;
+                 }
+                 read_field(entry.second, message, *field, key_path);
+               });
 }
 
 void Reader::read_field(const YAML::Node& node, Message& message, const FieldDescriptor& field,
@@ -176,32 +190,22 @@ void Reader::read_map(const YAML::Node& node, Message& message, const FieldDescr
   const auto& key_field = *field.message_type()->map_key();
   const auto& value_field = *field.message_type()->map_value();
   reflection->ClearField(&message, &field);
-  std::set<std::string> seen;
-  for (const auto& entry : node) {
-    if (!entry.first.IsScalar()) {
-      error(entry.first, path, "keys must be plain names, not " + node_kind(entry.first));
-      continue;
-    }
-    const std::string key = entry.first.Scalar();
-    const std::string entry_path = join_path(path, key);
-    if (!seen.insert(key).second) {
-      error(entry.first, entry_path, "duplicate key; keep only one");
-      continue;
-    }
-    remember(entry_path, entry.first);
-    Message* pair = reflection->AddMessage(&message, &field);
-    if (!set_scalar(*pair, key_field, key)) {
-      error(entry.first, entry_path, "key must be " + expected_text(key_field));
-      continue;
-    }
-    const bool secret = is_secret(field) || is_secret_name(key);
-    // A bare `key:` is an empty string here: librdkafka gives "" a meaning for some properties.
-    if (entry.second.IsNull()) {
-      pair->GetReflection()->SetString(pair, &value_field, "");
-      continue;
-    }
-    read_scalar(entry.second, *pair, value_field, entry_path, secret);
-  }
+  for_each_key(node, path,
+               [&](const std::string& key, const std::string& entry_path, const auto& entry) {
+                 Message* pair = reflection->AddMessage(&message, &field);
+                 if (!set_scalar(*pair, key_field, key)) {
+                   error(entry.first, entry_path, "key must be " + expected_text(key_field));
+                   return;
+                 }
+                 const bool secret = is_secret(field) || is_secret_name(key);
+                 // A bare `key:` is an empty string here: librdkafka gives "" a meaning for some
+                 // properties.
+                 if (entry.second.IsNull()) {
+                   pair->GetReflection()->SetString(pair, &value_field, "");
+                   return;
+                 }
+                 read_scalar(entry.second, *pair, value_field, entry_path, secret);
+               });
 }
 
 std::optional<std::string> Reader::expanded(const YAML::Node& node, const std::string& path) {
@@ -235,6 +239,12 @@ Location Reader::location_of(const std::string& path) const {
   return found == result_.locations.end() ? Location{} : found->second;
 }
 
+Location Reader::location_of_missing(const std::string& path, const std::string& parent) const {
+  // Where the key is written (an empty list), else its parent mapping: the key itself is absent.
+  const Location at = location_of(path);
+  return at.line > 0 ? at : location_of(parent);
+}
+
 void Reader::check_required(const Message& message, const std::string& path) {
   const auto& type = *message.GetDescriptor();
   const auto* reflection = message.GetReflection();
@@ -244,10 +254,8 @@ void Reader::check_required(const Message& message, const std::string& path) {
     if (field.is_repeated()) {
       const int size = reflection->FieldSize(message, &field);
       if (is_required(field) && size == 0) {
-        // Located at the parent mapping (or the empty list) since the key itself is absent.
-        const Location at =
-            location_of(field_path).line > 0 ? location_of(field_path) : location_of(path);
-        error_at(field_path, at, "required: give at least one (" + field.name() + ": [...])");
+        error_at(field_path, location_of_missing(field_path, path),
+                 "required: give at least one (" + field.name() + ": [...])");
       }
       if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field.is_map()) {
         for (int j = 0; j < size; ++j) {
@@ -263,9 +271,8 @@ void Reader::check_required(const Message& message, const std::string& path) {
     }
     if (is_required(field) && field.cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
         reflection->GetString(message, &field).empty()) {
-      const Location at =
-          location_of(field_path).line > 0 ? location_of(field_path) : location_of(path);
-      error_at(field_path, at, "required: set " + field.name() + " to a non-empty value");
+      error_at(field_path, location_of_missing(field_path, path),
+               "required: set " + field.name() + " to a non-empty value");
     }
   }
 }
