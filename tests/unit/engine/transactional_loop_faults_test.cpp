@@ -45,21 +45,107 @@ class TransactionalLoopFaults : public MockLoopTest {
   }
 };
 
-TEST_F(TransactionalLoopFaults, InitProducerIdCoordinatorErrorsAreRetried) {
-  push(kInitProducerId,
-       {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
+// Errors a coordinator answers while it loads or moves: the call is made again, nothing aborts.
+struct CoordinatorErrors {
+  const char* name;
+  int16_t api;
+  std::vector<rd_kafka_resp_err_t> errors;
+};
+
+class TransactionalLoopCoordinatorErrors : public TransactionalLoopFaults,
+                                           public ::testing::WithParamInterface<CoordinatorErrors> {
+};
+
+TEST_P(TransactionalLoopCoordinatorErrors, AreRetriedNotAborted) {
+  const auto& errors = GetParam().errors;
+  rd_kafka_mock_push_request_errors_array(cluster_->get(), GetParam().api, errors.size(),
+                                          errors.data());
   EXPECT_EQ(run_all(), kExitOk);
   expect_all_once();
-  EXPECT_EQ(journal_->aborts(), 0);
+  EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
 }
 
-TEST_F(TransactionalLoopFaults, InitProducerIdTimeoutIsRetriedByTheEngine) {
+INSTANTIATE_TEST_SUITE_P(
+    , TransactionalLoopCoordinatorErrors,
+    ::testing::Values(CoordinatorErrors{"InitProducerId",
+                                        kInitProducerId,
+                                        {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE,
+                                         RD_KAFKA_RESP_ERR_NOT_COORDINATOR}},
+                      CoordinatorErrors{"TxnOffsetCommit",
+                                        kTxnOffsetCommit,
+                                        {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE}},
+                      CoordinatorErrors{"EndTxn",
+                                        kEndTxn,
+                                        {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE,
+                                         RD_KAFKA_RESP_ERR_NOT_COORDINATOR}}),
+    [](const ::testing::TestParamInfo<CoordinatorErrors>& param) {
+      return std::string(param.param.name);
+    });
+
+// A transactional call that times out (its request delayed past the call's timeout): the
+// engine calls it again. A timed-out commit is ambiguous: only retrying it is safe, never an
+// abort. send_offsets_to_transaction = AddOffsetsToTxn (transaction coordinator), then
+// TxnOffsetCommit (group coordinator); librdkafka 2.0.2 lets only the first time out.
+struct CallTimeout {
+  const char* name;
+  int16_t api;
+  int Journal::*retriable;  // the journal's count of retriable answers to the call
+};
+
+class TransactionalLoopCallTimeouts : public TransactionalLoopFaults,
+                                      public ::testing::WithParamInterface<CallTimeout> {};
+
+TEST_P(TransactionalLoopCallTimeouts, AreRetriedByTheEngineNeverAborted) {
   journal_->set_call_timeout_ms(300);
-  delay(kInitProducerId, 1500);
+  delay(GetParam().api, 1500);
   EXPECT_EQ(run_all(), kExitOk);
-  EXPECT_GE(journal_->read([&] { return journal_->init_retriable; }), 1);
+  EXPECT_GE(journal_->read([&] { return (*journal_).*GetParam().retriable; }), 1);
+  EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
   expect_all_once();
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    , TransactionalLoopCallTimeouts,
+    ::testing::Values(CallTimeout{"InitProducerId", kInitProducerId, &Journal::init_retriable},
+                      CallTimeout{"AddOffsetsToTxn", kAddOffsetsToTxn,
+                                  &Journal::send_offsets_retriable},
+                      CallTimeout{"EndTxn", kEndTxn, &Journal::commit_retriable}),
+    [](const ::testing::TestParamInfo<CallTimeout>& param) {
+      return std::string(param.param.name);
+    });
+
+// An error that makes the transaction abortable: abort, rewind, replay. Under `fail`, so a
+// producer refusing outputs because the transaction failed is not mistaken for a bad record.
+struct AbortableError {
+  const char* name;
+  int16_t api;
+  rd_kafka_resp_err_t error;
+};
+
+class TransactionalLoopAbortableErrors : public TransactionalLoopFaults,
+                                         public ::testing::WithParamInterface<AbortableError> {};
+
+TEST_P(TransactionalLoopAbortableErrors, AbortRewindAndReplay) {
+  auto opts = options();
+  opts.on_record_error = engine::ErrorPolicy::kFail;
+  push(GetParam().api, {GetParam().error});
+  FakeProcessor processor(*journal_, [](int) { return Script{}; });
+  EXPECT_EQ(run_until(opts, processor, [&] { return all_committed(kInputs); }), kExitOk);
+  expect_all_once();
+  EXPECT_EQ(journal_->aborts(), 1);
+  EXPECT_EQ(journal_->read([&] { return journal_->on_abort_calls; }), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    , TransactionalLoopAbortableErrors,
+    ::testing::Values(AbortableError{"AddPartitionsToTxn", kAddPartitionsToTxn,
+                                     RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED},
+                      // A generation the group no longer has: these offsets must not commit.
+                      AbortableError{"TxnOffsetCommit", kTxnOffsetCommit,
+                                     RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION}),
+    [](const ::testing::TestParamInfo<AbortableError>& param) {
+      return std::string(param.param.name);
+    });
 
 TEST_F(TransactionalLoopFaults, FencedAtInitProducerIdExitsWithKafkaFatal) {
   push(kInitProducerId, {RD_KAFKA_RESP_ERR_PRODUCER_FENCED});
@@ -68,63 +154,6 @@ TEST_F(TransactionalLoopFaults, FencedAtInitProducerIdExitsWithKafkaFatal) {
     EXPECT_TRUE(journal_->process_calls.empty());
     EXPECT_TRUE(journal_->transactions.empty());
   });
-}
-
-TEST_F(TransactionalLoopFaults, AbortableAddPartitionsToTxnAbortsRewindsAndReplays) {
-  // Under `fail`, a producer refusing outputs because the transaction failed must not be
-  // mistaken for a bad record.
-  auto opts = options();
-  opts.on_record_error = engine::ErrorPolicy::kFail;
-  push(kAddPartitionsToTxn, {RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
-  FakeProcessor processor(*journal_, [](int) { return Script{}; });
-  EXPECT_EQ(run_until(opts, processor, [&] { return all_committed(kInputs); }), kExitOk);
-  expect_all_once();
-  EXPECT_EQ(journal_->aborts(), 1);
-  EXPECT_EQ(journal_->read([&] { return journal_->on_abort_calls; }), 1);
-}
-
-TEST_F(TransactionalLoopFaults, TxnOffsetCommitCoordinatorErrorIsRetried) {
-  push(kTxnOffsetCommit, {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE});
-  EXPECT_EQ(run_all(), kExitOk);
-  expect_all_once();
-  EXPECT_EQ(journal_->aborts(), 0);
-}
-
-TEST_F(TransactionalLoopFaults, AddOffsetsToTxnTimeoutIsRetriedByTheEngine) {
-  // send_offsets_to_transaction = AddOffsetsToTxn (transaction coordinator), then
-  // TxnOffsetCommit (group coordinator); librdkafka 2.0.2 lets only the first time out.
-  journal_->set_call_timeout_ms(300);
-  delay(kAddOffsetsToTxn, 1500);
-  EXPECT_EQ(run_all(), kExitOk);
-  EXPECT_GE(journal_->read([&] { return journal_->send_offsets_retriable; }), 1);
-  expect_all_once();
-  EXPECT_EQ(journal_->aborts(), 0);
-}
-
-TEST_F(TransactionalLoopFaults, AbortableTxnOffsetCommitAbortsRewindsAndReplays) {
-  // A generation the group no longer has: the transaction must not commit these offsets.
-  push(kTxnOffsetCommit, {RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION});
-  EXPECT_EQ(run_all(), kExitOk);
-  expect_all_once();
-  EXPECT_EQ(journal_->aborts(), 1);
-  EXPECT_EQ(journal_->read([&] { return journal_->on_abort_calls; }), 1);
-}
-
-TEST_F(TransactionalLoopFaults, EndTxnCoordinatorErrorsAreRetriedNotAborted) {
-  push(kEndTxn, {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
-  EXPECT_EQ(run_all(), kExitOk);
-  expect_all_once();
-  EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
-}
-
-TEST_F(TransactionalLoopFaults, EndTxnTimeoutRetriesTheCommitNeverAborts) {
-  // The commit's outcome is unknown when the call times out: only retrying it is safe.
-  journal_->set_call_timeout_ms(300);
-  delay(kEndTxn, 1500);
-  EXPECT_EQ(run_all(), kExitOk);
-  EXPECT_GE(journal_->read([&] { return journal_->commit_retriable; }), 1);
-  EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
-  expect_all_once();
 }
 
 TEST_F(TransactionalLoopFaults, FencedAtEndTxnExitsWithKafkaFatalAndARestartLosesNothing) {

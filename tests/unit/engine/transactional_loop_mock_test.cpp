@@ -40,13 +40,22 @@ TEST_F(TransactionalLoopMock, EveryInputIsCommittedExactlyOnceWithItsOffsets) {
   });
 }
 
-TEST_F(TransactionalLoopMock, CommitsWhenMaxRecordsIsReached) {
+// A commit bound other than the interval, set so that every 10th record reaches it.
+struct CommitBound {
+  const char* name;
+  void (*set)(engine::EngineOptions&);
+};
+
+class TransactionalLoopCommitBounds : public MockLoopTest,
+                                      public ::testing::WithParamInterface<CommitBound> {};
+
+TEST_P(TransactionalLoopCommitBounds, CommitsWhenTheBoundIsReached) {
   constexpr int kInputs = 100;
   produce_inputs(*cluster_, input_, kInputPartitions, 0, kInputs);
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
   auto opts = options();
-  opts.commit_interval = hours(1);  // only the record bound can commit
-  opts.commit_max_records = 10;
+  opts.commit_interval = hours(1);  // only the bound under test can commit
+  GetParam().set(opts);
 
   EXPECT_EQ(run_until(opts, processor, [&] { return all_committed(kInputs); }), kExitOk);
 
@@ -58,24 +67,16 @@ TEST_F(TransactionalLoopMock, CommitsWhenMaxRecordsIsReached) {
   });
 }
 
-TEST_F(TransactionalLoopMock, CommitsWhenMaxBytesIsReached) {
-  constexpr int kInputs = 100;
-  produce_inputs(*cluster_, input_, kInputPartitions, 0, kInputs);
-  FakeProcessor processor(*journal_, [](int) { return Script{}; });
-  auto opts = options();
-  opts.commit_interval = hours(1);
-  // Inputs are 6 + 100 bytes (key + value): the 10th record crosses 1000 bytes.
-  opts.commit_max_bytes = 1000;
-
-  EXPECT_EQ(run_until(opts, processor, [&] { return all_committed(kInputs); }), kExitOk);
-
-  expect_exactly_once(kInputs, [](int) { return 1; });
-  journal_->read([&] {
-    EXPECT_EQ(journal_->commits(), 10);
-    for (const auto& transaction : journal_->transactions)
-      EXPECT_EQ(transaction.records, 10u);
-  });
-}
+INSTANTIATE_TEST_SUITE_P(
+    , TransactionalLoopCommitBounds,
+    ::testing::Values(
+        CommitBound{"MaxRecords",
+                    [](engine::EngineOptions& opts) { opts.commit_max_records = 10; }},
+        // Inputs are 6 + 100 bytes (key + value): the 10th record crosses 1000.
+        CommitBound{"MaxBytes", [](engine::EngineOptions& opts) { opts.commit_max_bytes = 1000; }}),
+    [](const ::testing::TestParamInfo<CommitBound>& param) {
+      return std::string(param.param.name);
+    });
 
 TEST_F(TransactionalLoopMock, BeginsLazilyAndCommitsOnTheInterval) {
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
