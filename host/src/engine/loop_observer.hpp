@@ -47,8 +47,9 @@ class LoopObserver {
 
   // Per record: called with the consumer's topic handle (stable for the consumer's life).
   virtual void on_record_consumed(rd_kafka_topic_t* /*topic*/) {}
-  // A delivery report for an output that reached the broker (topic handle of the producer).
-  virtual void on_record_produced(rd_kafka_topic_t* /*topic*/) {}
+  // The delivery report of an output that reached the broker, borrowed for the call (its topic
+  // handle is the producer's).
+  virtual void on_record_produced(const rd_kafka_message_t& /*report*/) {}
   virtual void on_record_dead_lettered() {}
   virtual void on_record_skipped() {}
   // A plugin answered something else than OK; `status` is RECORD_ERROR, RETRY or FATAL.

@@ -55,6 +55,12 @@ LoopObserver& no_observer() {
   return nobody;
 }
 
+// librdkafka's own transactional calls; stateless, so every loop can share it.
+Transactions& librdkafka_transactions() {
+  static Transactions librdkafka;
+  return librdkafka;
+}
+
 std::string describe(const rd_kafka_message_t& message) {
   return std::string(rd_kafka_topic_name(message.rkt)) + "[" + std::to_string(message.partition) +
          "]@" + std::to_string(message.offset);
@@ -64,12 +70,14 @@ std::string describe(const rd_kafka_message_t& message) {
 
 TransactionalLoop::TransactionalLoop(EngineOptions options, RecordProcessor& processor,
                                      const std::atomic<int>& stop,
-                                     std::shared_ptr<spdlog::logger> log, LoopObserver* observer)
+                                     std::shared_ptr<spdlog::logger> log, LoopObserver* observer,
+                                     Transactions* transactions)
     : options_(std::move(options)),
       processor_(processor),
       stop_(stop),
       log_(std::move(log)),
-      observer_(observer != nullptr ? *observer : no_observer()) {}
+      observer_(observer != nullptr ? *observer : no_observer()),
+      transactions_(transactions != nullptr ? *transactions : librdkafka_transactions()) {}
 
 TransactionalLoop::~TransactionalLoop() {
   // Topic handles belong to the producer: release them before it.
@@ -167,7 +175,7 @@ void TransactionalLoop::init_transactions() {
   try {
     retry_while_retriable("init_transactions", [&] {
       if (stop_.load() != kRunning) throw Stop{kExitOk, "stop requested while waiting for Kafka"};
-      return rd_kafka_init_transactions(producer_.get(), kInitTimeoutMs);
+      return transactions_.init(producer_.get(), kInitTimeoutMs);
     });
   } catch (const kafka::Error& error) {
     // Fenced, not authorised, ...: the producer is unusable; a supervisor restarts us.
@@ -383,7 +391,7 @@ bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
 
 void TransactionalLoop::begin_transaction() {
   if (options_.exactly_once) {
-    if (rd_kafka_error_t* raw = rd_kafka_begin_transaction(producer_.get())) {
+    if (rd_kafka_error_t* raw = transactions_.begin(producer_.get())) {
       const auto error = kafka::Error::from("begin_transaction", raw);
       throw Stop{error.is_fatal() ? kExitKafkaFatal : kExitPluginFatal, error.what()};
     }
@@ -439,17 +447,16 @@ void TransactionalLoop::commit_transaction(const char* why) {
     if (!offsets_.empty()) {
       // Fresh group metadata on every commit (KIP-447): the broker fences us if a rebalance
       // gave our partitions to another member since.
-      kafka::GroupMetadataPtr group(rd_kafka_consumer_group_metadata(consumer_.get()));
+      kafka::GroupMetadataPtr group(transactions_.group_metadata(consumer_.get()));
       const auto offsets = offsets_to_commit();
       retry_while_retriable("send_offsets_to_transaction", [&] {
-        return rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group.get(),
-                                                    kCallTimeoutMs);
+        return transactions_.send_offsets(producer_.get(), offsets.get(), group.get(),
+                                          kCallTimeoutMs);
       });
     }
     // A timed-out commit is ambiguous: retry the commit itself, never abort (KAFKA-17754).
-    retry_while_retriable("commit_transaction", [&] {
-      return rd_kafka_commit_transaction(producer_.get(), kCallTimeoutMs);
-    });
+    retry_while_retriable("commit_transaction",
+                          [&] { return transactions_.commit(producer_.get(), kCallTimeoutMs); });
   } catch (const kafka::Error& error) {
     if (error.is_fatal()) throw Stop{kExitKafkaFatal, error.what()};
     abort_transaction_and_rewind(AbortReason::kCommitFailed,
@@ -522,9 +529,8 @@ void TransactionalLoop::abort_transaction_and_rewind(AbortReason reason, const s
   log_->warn("aborting transaction of {} records: {}", transaction_records_, why);
   if (options_.exactly_once) {
     try {
-      retry_while_retriable("abort_transaction", [&] {
-        return rd_kafka_abort_transaction(producer_.get(), kCallTimeoutMs);
-      });
+      retry_while_retriable("abort_transaction",
+                            [&] { return transactions_.abort(producer_.get(), kCallTimeoutMs); });
     } catch (const kafka::Error& error) {
       throw Stop{kExitKafkaFatal, error.what()};
     }
@@ -792,7 +798,7 @@ void TransactionalLoop::shutdown() {
 void TransactionalLoop::abort_after_failure() {
   pending_stop_.emplace(kExitPluginFatal, "stopping");  // the revoke callback must not commit
   if (producer_ && in_transaction_ && options_.exactly_once) {
-    if (rd_kafka_error_t* error = rd_kafka_abort_transaction(producer_.get(), 5000)) {
+    if (rd_kafka_error_t* error = transactions_.abort(producer_.get(), 5000)) {
       log_->warn("abort on exit: {}", rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
@@ -843,7 +849,7 @@ void TransactionalLoop::delivery_report(rd_kafka_t*, const rd_kafka_message_t* m
                                         void* opaque) {
   auto* self = static_cast<TransactionalLoop*>(opaque);
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    self->observer_.on_record_produced(message->rkt);
+    self->observer_.on_record_produced(*message);
     return;
   }
   // An abort purges the outputs still queued: taken back on purpose, and logged with the abort.

@@ -16,6 +16,7 @@
 #include "engine/options.hpp"
 #include "engine/output_writer.hpp"
 #include "engine/record_processor.hpp"
+#include "engine/transactions.hpp"
 #include "kafka/handles.hpp"
 
 namespace txform::engine {
@@ -26,8 +27,10 @@ enum StopLevel : int { kRunning = 0, kStopCleanly = 1, kStopNow = 2 };
 class TransactionalLoop {
  public:
   // `observer` (metrics, health) outlives the loop; nullptr: nobody is watching.
+  // `transactions` (tests) outlives it too; nullptr: librdkafka's own calls.
   TransactionalLoop(EngineOptions options, RecordProcessor& processor, const std::atomic<int>& stop,
-                    std::shared_ptr<spdlog::logger> log, LoopObserver* observer = nullptr);
+                    std::shared_ptr<spdlog::logger> log, LoopObserver* observer = nullptr,
+                    Transactions* transactions = nullptr);
   ~TransactionalLoop();
   TransactionalLoop(const TransactionalLoop&) = delete;
   TransactionalLoop& operator=(const TransactionalLoop&) = delete;
@@ -95,6 +98,7 @@ class TransactionalLoop {
   const std::atomic<int>& stop_;
   std::shared_ptr<spdlog::logger> log_;
   LoopObserver& observer_;
+  Transactions& transactions_;
   unsigned plugin_timing_sample_ = 0;  // times 1 record in kPluginTimingSample
 
   kafka::KafkaPtr producer_;

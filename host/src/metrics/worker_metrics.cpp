@@ -158,8 +158,8 @@ void WorkerMetrics::on_record_consumed(rd_kafka_topic_t* topic) {
   consumed_.of(topic).Increment();
 }
 
-void WorkerMetrics::on_record_produced(rd_kafka_topic_t* topic) {
-  produced_.of(topic).Increment();
+void WorkerMetrics::on_record_produced(const rd_kafka_message_t& report) {
+  produced_.of(report.rkt).Increment();
 }
 
 // Dead letters and skips count when their transaction commits: an aborted transaction's are

@@ -40,7 +40,7 @@ class WorkerMetrics final : public engine::LoopObserver {
                                 Clock::time_point done, size_t records, size_t bytes) override;
   void on_transaction_aborted(engine::AbortReason reason) override;
   void on_record_consumed(rd_kafka_topic_t* topic) override;
-  void on_record_produced(rd_kafka_topic_t* topic) override;
+  void on_record_produced(const rd_kafka_message_t& report) override;
   void on_record_dead_lettered() override;
   void on_record_skipped() override;
   void on_plugin_error(std::string_view plugin, std::string_view status) override;
