@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/base_sink.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -10,55 +11,11 @@
 #include "engine/transactional_loop.hpp"
 #include "kafka/client.hpp"
 
-// ---- the link-time shim ------------------------------------------------------------------------
-//
-// The test binary links with -Wl,--wrap=<symbol> for each call below (tests/CMakeLists.txt), so
-// the engine's calls land here first and reach librdkafka through __real_<symbol>.
-
-using DeliveryCallback = void (*)(rd_kafka_t*, const rd_kafka_message_t*, void*);
-
-extern "C" {
-rd_kafka_error_t* __real_rd_kafka_init_transactions(rd_kafka_t*, int);
-rd_kafka_error_t* __real_rd_kafka_begin_transaction(rd_kafka_t*);
-rd_kafka_error_t* __real_rd_kafka_send_offsets_to_transaction(
-    rd_kafka_t*, const rd_kafka_topic_partition_list_t*, const rd_kafka_consumer_group_metadata_t*,
-    int);
-rd_kafka_error_t* __real_rd_kafka_commit_transaction(rd_kafka_t*, int);
-rd_kafka_error_t* __real_rd_kafka_abort_transaction(rd_kafka_t*, int);
-rd_kafka_consumer_group_metadata_t* __real_rd_kafka_consumer_group_metadata(rd_kafka_t*);
-rd_kafka_message_t* __real_rd_kafka_consumer_poll(rd_kafka_t*, int);
-void __real_rd_kafka_conf_set_dr_msg_cb(rd_kafka_conf_t*, DeliveryCallback);
-}
-
 namespace txform::testing {
 namespace {
 
-std::atomic<Journal*> g_journal{nullptr};
-std::atomic<DeliveryCallback> g_engine_delivery{nullptr};
-
-int call_timeout(Journal* journal, int engine_ms) {
-  return journal != nullptr && journal->call_timeout_ms() > 0 ? journal->call_timeout_ms()
-                                                              : engine_ms;
-}
-
 bool retriable(const rd_kafka_error_t* error) {
   return error != nullptr && rd_kafka_error_is_retriable(error) != 0;
-}
-
-// Attributes each acknowledged output to the open transaction, then hands the report on.
-void delivery_trampoline(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque) {
-  if (Journal* journal = g_journal.load(); journal != nullptr && message->err == 0) {
-    journal->mutate([&] {
-      if (rk != journal->producer) return;
-      if (journal->open < 0) {
-        journal->shim_errors.push_back("an output was acknowledged outside any transaction");
-        return;
-      }
-      journal->transactions[static_cast<size_t>(journal->open)].delivered.emplace_back(
-          rd_kafka_topic_name(message->rkt), message->partition, message->offset);
-    });
-  }
-  if (DeliveryCallback engine = g_engine_delivery.load()) engine(rk, message, opaque);
 }
 
 // What a broker does at EndTxn(commit): the transaction's offsets become the group's.
@@ -77,8 +34,8 @@ void commit_offsets_to_group(Journal& journal, rd_kafka_t* consumer,
   }
   journal.mutate([&] {
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      journal.shim_errors.push_back(std::string("mirroring committed offsets into the group: ") +
-                                    rd_kafka_err2str(err));
+      journal.bookkeeping_errors.push_back(
+          std::string("mirroring committed offsets into the group: ") + rd_kafka_err2str(err));
       return;
     }
     for (const auto& [partition, offset] : offsets)
@@ -87,135 +44,114 @@ void commit_offsets_to_group(Journal& journal, rd_kafka_t* consumer,
 }
 
 }  // namespace
-}  // namespace txform::testing
 
-using txform::testing::g_engine_delivery;
-using txform::testing::g_journal;
-using txform::testing::Journal;
-using txform::testing::PartitionOffsets;
+// ---- bookkeeper --------------------------------------------------------------------------------
 
-extern "C" {
+Bookkeeper::Bookkeeper(Journal& journal, engine::LoopObserver* next)
+    : journal_(journal), next_(next != nullptr ? *next : nobody_) {}
 
-rd_kafka_error_t* __wrap_rd_kafka_init_transactions(rd_kafka_t* rk, int timeout_ms) {
-  Journal* journal = g_journal.load();
+int Bookkeeper::timeout(int engine_ms) const {
+  return journal_.call_timeout_ms() > 0 ? journal_.call_timeout_ms() : engine_ms;
+}
+
+rd_kafka_error_t* Bookkeeper::init(rd_kafka_t* producer, int timeout_ms) {
+  rd_kafka_error_t* error = Transactions::init(producer, timeout(timeout_ms));
+  journal_.mutate([&] {
+    ++journal_.init_calls;
+    if (retriable(error)) ++journal_.init_retriable;
+  });
+  return error;
+}
+
+rd_kafka_error_t* Bookkeeper::begin(rd_kafka_t* producer) {
+  rd_kafka_error_t* error = Transactions::begin(producer);
+  if (error != nullptr) return error;
+  journal_.mutate([&] {
+    // A new producer (a restart) abandons its predecessor's open transaction.
+    if (journal_.open >= 0 && producer == journal_.producer) {
+      journal_.bookkeeping_errors.push_back("begin inside a transaction");
+    }
+    journal_.producer = producer_ = producer;
+    journal_.transactions.emplace_back();
+    journal_.open = static_cast<int>(journal_.transactions.size()) - 1;
+  });
+  return error;
+}
+
+rd_kafka_consumer_group_metadata_t* Bookkeeper::group_metadata(rd_kafka_t* consumer) {
+  journal_.mutate([&] {
+    ++journal_.group_metadata_calls;
+    journal_.consumer = consumer;
+  });
+  return Transactions::group_metadata(consumer);
+}
+
+rd_kafka_error_t* Bookkeeper::send_offsets(rd_kafka_t* producer,
+                                           const rd_kafka_topic_partition_list_t* offsets,
+                                           const rd_kafka_consumer_group_metadata_t* group,
+                                           int timeout_ms) {
   rd_kafka_error_t* error =
-      __real_rd_kafka_init_transactions(rk, txform::testing::call_timeout(journal, timeout_ms));
-  if (journal != nullptr) {
-    journal->mutate([&] {
-      ++journal->init_calls;
-      if (txform::testing::retriable(error)) ++journal->init_retriable;
-    });
-  }
+      Transactions::send_offsets(producer, offsets, group, timeout(timeout_ms));
+  journal_.mutate([&] {
+    ++journal_.send_offsets_calls;
+    if (retriable(error)) ++journal_.send_offsets_retriable;
+    if (error != nullptr || journal_.open < 0) return;
+    auto& sent = journal_.transactions[static_cast<size_t>(journal_.open)].offsets;
+    for (int i = 0; i < offsets->cnt; ++i) {
+      sent[{offsets->elems[i].topic, offsets->elems[i].partition}] = offsets->elems[i].offset;
+    }
+  });
   return error;
 }
 
-rd_kafka_error_t* __wrap_rd_kafka_begin_transaction(rd_kafka_t* rk) {
-  rd_kafka_error_t* error = __real_rd_kafka_begin_transaction(rk);
-  if (Journal* journal = g_journal.load(); journal != nullptr && error == nullptr) {
-    journal->mutate([&] {
-      // A new producer (a restart) abandons its predecessor's open transaction.
-      if (journal->open >= 0 && rk == journal->producer) {
-        journal->shim_errors.push_back("begin inside a transaction");
-      }
-      journal->producer = rk;
-      journal->transactions.emplace_back();
-      journal->open = static_cast<int>(journal->transactions.size()) - 1;
-    });
-  }
-  return error;
-}
-
-rd_kafka_error_t* __wrap_rd_kafka_send_offsets_to_transaction(
-    rd_kafka_t* rk, const rd_kafka_topic_partition_list_t* offsets,
-    const rd_kafka_consumer_group_metadata_t* group, int timeout_ms) {
-  Journal* journal = g_journal.load();
-  rd_kafka_error_t* error = __real_rd_kafka_send_offsets_to_transaction(
-      rk, offsets, group, txform::testing::call_timeout(journal, timeout_ms));
-  if (journal != nullptr) {
-    journal->mutate([&] {
-      ++journal->send_offsets_calls;
-      if (txform::testing::retriable(error)) ++journal->send_offsets_retriable;
-      if (error != nullptr || journal->open < 0) return;
-      auto& sent = journal->transactions[static_cast<size_t>(journal->open)].offsets;
-      for (int i = 0; i < offsets->cnt; ++i) {
-        sent[{offsets->elems[i].topic, offsets->elems[i].partition}] = offsets->elems[i].offset;
-      }
-    });
-  }
-  return error;
-}
-
-rd_kafka_error_t* __wrap_rd_kafka_commit_transaction(rd_kafka_t* rk, int timeout_ms) {
-  Journal* journal = g_journal.load();
-  rd_kafka_error_t* error =
-      __real_rd_kafka_commit_transaction(rk, txform::testing::call_timeout(journal, timeout_ms));
-  if (journal == nullptr) return error;
+rd_kafka_error_t* Bookkeeper::commit(rd_kafka_t* producer, int timeout_ms) {
+  rd_kafka_error_t* error = Transactions::commit(producer, timeout(timeout_ms));
   PartitionOffsets offsets;
   rd_kafka_t* consumer = nullptr;
-  journal->mutate([&] {
-    ++journal->commit_calls;
-    if (txform::testing::retriable(error)) ++journal->commit_retriable;
-    if (error != nullptr || journal->open < 0) return;
-    auto& transaction = journal->transactions[static_cast<size_t>(journal->open)];
+  journal_.mutate([&] {
+    ++journal_.commit_calls;
+    if (retriable(error)) ++journal_.commit_retriable;
+    if (error != nullptr || journal_.open < 0) return;
+    auto& transaction = journal_.transactions[static_cast<size_t>(journal_.open)];
     transaction.committed = true;
     offsets = transaction.offsets;
-    consumer = journal->consumer;
-    journal->open = -1;
+    consumer = journal_.consumer;
+    journal_.open = -1;
   });
-  if (!offsets.empty()) txform::testing::commit_offsets_to_group(*journal, consumer, offsets);
+  if (!offsets.empty()) commit_offsets_to_group(journal_, consumer, offsets);
   return error;
 }
 
-rd_kafka_error_t* __wrap_rd_kafka_abort_transaction(rd_kafka_t* rk, int timeout_ms) {
-  Journal* journal = g_journal.load();
-  rd_kafka_error_t* error =
-      __real_rd_kafka_abort_transaction(rk, txform::testing::call_timeout(journal, timeout_ms));
-  if (journal != nullptr) {
-    journal->mutate([&] {
-      ++journal->abort_calls;
-      if (error != nullptr || journal->open < 0) return;
-      journal->transactions[static_cast<size_t>(journal->open)].aborted = true;
-      journal->open = -1;
-    });
-  }
+rd_kafka_error_t* Bookkeeper::abort(rd_kafka_t* producer, int timeout_ms) {
+  rd_kafka_error_t* error = Transactions::abort(producer, timeout(timeout_ms));
+  journal_.mutate([&] {
+    ++journal_.abort_calls;
+    if (error != nullptr || journal_.open < 0) return;
+    journal_.transactions[static_cast<size_t>(journal_.open)].aborted = true;
+    journal_.open = -1;
+  });
   return error;
 }
 
-rd_kafka_consumer_group_metadata_t* __wrap_rd_kafka_consumer_group_metadata(rd_kafka_t* rk) {
-  if (Journal* journal = g_journal.load()) {
-    journal->mutate([&] {
-      ++journal->group_metadata_calls;
-      journal->consumer = rk;
-    });
-  }
-  return __real_rd_kafka_consumer_group_metadata(rk);
+void Bookkeeper::on_poll() {
+  ++journal_.consumer_polls;
+  next_.on_poll();
 }
 
-rd_kafka_message_t* __wrap_rd_kafka_consumer_poll(rd_kafka_t* rk, int timeout_ms) {
-  if (Journal* journal = g_journal.load()) ++journal->consumer_polls;
-  return __real_rd_kafka_consumer_poll(rk, timeout_ms);
+void Bookkeeper::on_record_produced(const rd_kafka_message_t& report) {
+  journal_.mutate([&] {
+    if (producer_ != journal_.producer) return;  // an earlier engine's late report
+    if (journal_.open < 0) {
+      journal_.bookkeeping_errors.push_back("an output was acknowledged outside any transaction");
+      return;
+    }
+    journal_.transactions[static_cast<size_t>(journal_.open)].delivered.emplace_back(
+        rd_kafka_topic_name(report.rkt), report.partition, report.offset);
+  });
+  next_.on_record_produced(report);
 }
-
-void __wrap_rd_kafka_conf_set_dr_msg_cb(rd_kafka_conf_t* conf, DeliveryCallback callback) {
-  g_engine_delivery.store(callback);
-  __real_rd_kafka_conf_set_dr_msg_cb(conf, txform::testing::delivery_trampoline);
-}
-
-}  // extern "C"
-
-namespace txform::testing {
 
 // ---- journal -----------------------------------------------------------------------------------
-
-Journal::Journal() {
-  g_journal.store(this);
-}
-Journal::~Journal() {
-  g_journal.store(nullptr);
-}
-Journal* active_journal() {
-  return g_journal.load();
-}
 
 bool Journal::wait_until(const std::function<bool()>& condition, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -228,21 +164,10 @@ bool Journal::wait_until(const std::function<bool()>& condition, std::chrono::se
   return true;
 }
 
-int Journal::commits() const {
+int Journal::count(bool Transaction::*outcome) const {
   return read([&] {
-    int count = 0;
-    for (const auto& transaction : transactions)
-      count += transaction.committed ? 1 : 0;
-    return count;
-  });
-}
-
-int Journal::aborts() const {
-  return read([&] {
-    int count = 0;
-    for (const auto& transaction : transactions)
-      count += transaction.aborted ? 1 : 0;
-    return count;
+    return static_cast<int>(std::count_if(transactions.begin(), transactions.end(),
+                                          [&](const Transaction& t) { return t.*outcome; }));
   });
 }
 
@@ -396,8 +321,7 @@ void produce_inputs(const MockCluster& cluster, const std::string& topic, int pa
   std::atomic<int> failed{0};
   kafka::ConfPtr conf(rd_kafka_conf_new());
   rd_kafka_conf_set_opaque(conf.get(), &failed);
-  // The shim's wrapper is for the engine's producer only.
-  __real_rd_kafka_conf_set_dr_msg_cb(conf.get(), count_failed_delivery);
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), count_failed_delivery);
   char errstr[512];
   rd_kafka_conf_set(conf.get(), "bootstrap.servers", cluster.bootstraps().c_str(), errstr,
                     sizeof errstr);
@@ -476,13 +400,16 @@ std::vector<int64_t> group_committed(const MockCluster& cluster, const std::stri
 
 // ---- engine thread -----------------------------------------------------------------------------
 
-EngineThread::EngineThread(engine::EngineOptions options, engine::RecordProcessor& processor,
-                           std::shared_ptr<spdlog::logger> log, engine::LoopObserver* observer) {
-  std::packaged_task<int()> task([this, options = std::move(options), &processor,
-                                  log = std::move(log), observer]() mutable {
-    engine::TransactionalLoop loop(std::move(options), processor, stop_, std::move(log), observer);
-    return loop.run();
-  });
+EngineThread::EngineThread(Journal& journal, engine::EngineOptions options,
+                           engine::RecordProcessor& processor, std::shared_ptr<spdlog::logger> log,
+                           engine::LoopObserver* observer)
+    : bookkeeper_(journal, observer) {
+  std::packaged_task<int()> task(
+      [this, options = std::move(options), &processor, log = std::move(log)]() mutable {
+        engine::TransactionalLoop loop(std::move(options), processor, stop_, std::move(log),
+                                       &bookkeeper_, &bookkeeper_);
+        return loop.run();
+      });
   result_ = task.get_future();
   thread_ = std::thread(std::move(task));
 }
@@ -546,7 +473,7 @@ void MockLoopTest::TearDown() {
     for (const auto& line : lines)
       std::fprintf(stderr, "%s\n", line.c_str());
   }
-  for (const auto& error : journal_->read([&] { return journal_->shim_errors; })) {
+  for (const auto& error : journal_->read([&] { return journal_->bookkeeping_errors; })) {
     ADD_FAILURE() << "journal: " << error;
   }
   log_.reset();
@@ -588,7 +515,7 @@ engine::EngineOptions MockLoopTest::options() const {
 
 int MockLoopTest::run_until(engine::EngineOptions opts, FakeProcessor& processor,
                             const std::function<bool()>& done, int stop_level) {
-  EngineThread engine(std::move(opts), processor, log_);
+  EngineThread engine(*journal_, std::move(opts), processor, log_);
   EXPECT_TRUE(journal_->wait_until([&] { return done() || engine.finished(); }))
       << "the awaited condition did not hold in time";
   engine.stop(stop_level);

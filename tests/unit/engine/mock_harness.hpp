@@ -2,12 +2,13 @@
 // journal of what the engine did to its transactions, a scriptable plugin chain, and readers of
 // what the cluster holds.
 //
-// librdkafka 2.0.2's mock cluster accepts transactions but keeps none of their outcome: EndTxn
+// librdkafka's mock cluster accepts transactions but keeps none of their outcome: EndTxn
 // writes no control records (read_committed returns aborted records too) and TxnOffsetCommit
 // stores no offsets in the group. The journal makes up for both, on the engine's own thread:
-// mock_harness.cpp wraps the transactional calls at link time (ld --wrap), attributes each
-// delivered output to the transaction it was produced in, and when a commit succeeds commits
-// that transaction's offsets to the group through the engine's own consumer, as a broker would.
+// each engine runs with a Bookkeeper as its engine::Transactions and its loop observer, which
+// attributes each delivered output to the transaction it was produced in, and when a commit
+// succeeds commits that transaction's offsets to the group through the engine's own consumer,
+// as a broker would.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -33,6 +34,7 @@
 #include "engine/loop_observer.hpp"
 #include "engine/options.hpp"
 #include "engine/record_processor.hpp"
+#include "engine/transactions.hpp"
 #include "kafka/handles.hpp"
 #include "txform/dead_letter.pb.h"
 
@@ -69,7 +71,7 @@ struct Script {
   int outputs_on_failure = 0;  // outputs written before RETRY / RECORD_ERROR is returned
 };
 
-// Everything observed while an engine runs, behind one lock. The shim (engine thread) and the
+// Everything observed while an engine runs, behind one lock. The bookkeeper (engine thread) and the
 // fake processor write it; tests wait on it and read it.
 class Journal {
  public:
@@ -82,8 +84,7 @@ class Journal {
     bool aborted = false;
   };
 
-  Journal();
-  ~Journal();
+  Journal() = default;
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
@@ -121,8 +122,8 @@ class Journal {
   int commit_calls = 0, commit_retriable = 0;
   int abort_calls = 0;
   int group_metadata_calls = 0;
-  PartitionOffsets group_offsets;  // committed to the group by the shim, transaction by transaction
-  std::vector<std::string> shim_errors;
+  PartitionOffsets group_offsets;  // committed to the group by the bookkeeper, per transaction
+  std::vector<std::string> bookkeeping_errors;  // what no broker would let happen
   rd_kafka_t* consumer = nullptr;  // the engine's consumer, seen through its group metadata
   rd_kafka_t* producer = nullptr;  // the engine's producer, seen when it begins a transaction
 
@@ -134,25 +135,77 @@ class Journal {
   std::vector<std::string> log_lines;
 
   // Derived facts (the lock is recursive: these take it too).
-  int commits() const;
-  int aborts() const;
+  int commits() const { return count(&Transaction::committed); }
+  int aborts() const { return count(&Transaction::aborted); }
   std::set<Position> committed_positions() const;
   bool logged(const std::string& fragment) const;
 
  private:
+  int count(bool Transaction::*outcome) const;
+
   mutable std::recursive_mutex mutex_;
   std::condition_variable_any cv_;
   int call_timeout_ms_ = 0;
 };
 
-// The journal the link-time shim reports to; one engine runs at a time.
-Journal* active_journal();
+// Keeps the journal's books from inside one engine: its transactional calls (made for real,
+// with the journal's call timeout when it sets one) and what its loop reports (polls, outputs
+// acknowledged), which are passed on to the test's own observer, if any.
+class Bookkeeper final : public engine::Transactions, public engine::LoopObserver {
+ public:
+  Bookkeeper(Journal& journal, engine::LoopObserver* next);
+
+  rd_kafka_error_t* init(rd_kafka_t* producer, int timeout_ms) override;
+  rd_kafka_error_t* begin(rd_kafka_t* producer) override;
+  rd_kafka_consumer_group_metadata_t* group_metadata(rd_kafka_t* consumer) override;
+  rd_kafka_error_t* send_offsets(rd_kafka_t* producer,
+                                 const rd_kafka_topic_partition_list_t* offsets,
+                                 const rd_kafka_consumer_group_metadata_t* group,
+                                 int timeout_ms) override;
+  rd_kafka_error_t* commit(rd_kafka_t* producer, int timeout_ms) override;
+  rd_kafka_error_t* abort(rd_kafka_t* producer, int timeout_ms) override;
+
+  void on_poll() override;
+  void on_record_produced(const rd_kafka_message_t& report) override;
+  // The rest only passes on.
+  void on_producer_ready() override { next_.on_producer_ready(); }
+  void on_assigned(int partitions) override { next_.on_assigned(partitions); }
+  void on_revoked() override { next_.on_revoked(); }
+  void on_stopped() override { next_.on_stopped(); }
+  void on_transaction_begin(Clock::time_point at) override { next_.on_transaction_begin(at); }
+  void on_transaction_committed(Clock::time_point begun, Clock::time_point commit_started,
+                                Clock::time_point done, size_t records, size_t bytes) override {
+    next_.on_transaction_committed(begun, commit_started, done, records, bytes);
+  }
+  void on_transaction_aborted(engine::AbortReason reason) override {
+    next_.on_transaction_aborted(reason);
+  }
+  void on_record_consumed(rd_kafka_topic_t* topic) override { next_.on_record_consumed(topic); }
+  void on_record_dead_lettered() override { next_.on_record_dead_lettered(); }
+  void on_record_skipped() override { next_.on_record_skipped(); }
+  void on_plugin_error(std::string_view plugin, std::string_view status) override {
+    next_.on_plugin_error(plugin, status);
+  }
+  void on_plugin_timed(std::chrono::nanoseconds took) override { next_.on_plugin_timed(took); }
+  void on_statistics(bool consumer, std::string_view json) override {
+    next_.on_statistics(consumer, json);
+  }
+
+ private:
+  int timeout(int engine_ms) const;
+
+  Journal& journal_;
+  engine::LoopObserver nobody_;
+  engine::LoopObserver& next_;
+  rd_kafka_t* producer_ = nullptr;  // this engine's, once it has begun a transaction
+};
 
 // A plugin chain that follows a per-input script and writes outputs "<i>/<k>".
 class FakeProcessor : public engine::RecordProcessor {
  public:
   FakeProcessor(Journal& journal, std::function<Script(int)> script)
       : journal_(journal), script_(std::move(script)) {}
+  Journal& journal() const { return journal_; }
   engine::ProcessOutcome process(const rd_kafka_message_t& input,
                                  engine::OutputWriter& out) override;
   engine::ProcessOutcome on_commit() override;
@@ -184,10 +237,11 @@ std::vector<StoredRecord> read_topic(const MockCluster& cluster, const std::stri
 std::vector<int64_t> group_committed(const MockCluster& cluster, const std::string& group,
                                      const std::string& topic, int partitions);
 
-// One engine on its own thread, stopped through the shared atomic.
+// One engine on its own thread, keeping `journal`'s books, stopped through the shared atomic;
+// one engine runs at a time.
 class EngineThread {
  public:
-  EngineThread(engine::EngineOptions options, engine::RecordProcessor& processor,
+  EngineThread(Journal& journal, engine::EngineOptions options, engine::RecordProcessor& processor,
                std::shared_ptr<spdlog::logger> log, engine::LoopObserver* observer = nullptr);
   ~EngineThread();
   void stop(int level) { stop_.store(level); }
@@ -196,6 +250,7 @@ class EngineThread {
   bool finished() const;
 
  private:
+  Bookkeeper bookkeeper_;
   std::atomic<int> stop_{0};
   std::future<int> result_;
   std::thread thread_;

@@ -160,7 +160,7 @@ TEST_F(TransactionalLoopFaults, FencedAtEndTxnExitsWithKafkaFatalAndARestartLose
   push(kEndTxn, {RD_KAFKA_RESP_ERR_PRODUCER_FENCED});
   {
     FakeProcessor processor(*journal_, [](int) { return Script{}; });
-    EngineThread engine(options(), processor, log_);
+    EngineThread engine(*journal_, options(), processor, log_);
     EXPECT_EQ(engine.wait(), kExitKafkaFatal);  // returns by itself
   }
   journal_->read([&] {
@@ -174,7 +174,7 @@ TEST_F(TransactionalLoopFaults, FencedAtEndTxnExitsWithKafkaFatalAndARestartLose
 TEST_F(TransactionalLoopFaults, CoordinatorsMoveToOtherBrokers) {
   constexpr int kMore = 100;
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
-  EngineThread engine(options(), processor, log_);
+  EngineThread engine(*journal_, options(), processor, log_);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs); }));
   rd_kafka_mock_coordinator_set(cluster_->get(), "transaction", transactional_id_.c_str(), 2);
   rd_kafka_mock_coordinator_set(cluster_->get(), "group", group_.c_str(), 3);
@@ -190,7 +190,7 @@ TEST_F(TransactionalLoopFaults, CoordinatorsMoveToOtherBrokers) {
 TEST_F(TransactionalLoopFaults, OffsetOutOfRangeRestartsFromTheCommittedOffsetsNotTheBeginning) {
   constexpr int kMore = 100;
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
-  EngineThread engine(options(), processor, log_);
+  EngineThread engine(*journal_, options(), processor, log_);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs); }));
   // The next fetches answer OFFSET_OUT_OF_RANGE, as a partition's new leader does after an
   // unclean election. Resetting to the beginning (auto.offset.reset=earliest) would process
@@ -223,7 +223,7 @@ TEST_F(TransactionalLoopFaults, BrokerDownStallsTheCommitWhichIsRetriedNotAborte
   // AddOffsetsToTxn request waits for the coordinator: the request's own timeout ends it.
   opts.producer_properties.emplace_back("socket.timeout.ms", "3000");
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
-  EngineThread engine(opts, processor, log_);
+  EngineThread engine(*journal_, opts, processor, log_);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs); }));
 
   ASSERT_EQ(rd_kafka_mock_broker_set_down(cluster_->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);

@@ -80,7 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(TransactionalLoopMock, BeginsLazilyAndCommitsOnTheInterval) {
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
-  EngineThread engine(options(), processor, log_);  // 20 ms interval, no other bound reachable
+  EngineThread engine(*journal_, options(), processor,
+                      log_);  // 20 ms interval, no other bound reachable
 
   // Idle with its partitions assigned for several poll rounds (each up to 100 ms, many
   // commit intervals): no transaction may begin without a record.

@@ -71,7 +71,7 @@ TEST_F(TransactionalLoopPolicies, DeadLetterWritesOneEnvelopePerRejectedRecord) 
 TEST_F(TransactionalLoopPolicies, FailStopsWithPluginFatalAndCommitsNothingOfTheRecord) {
   constexpr int kBad = 57;  // partition 1, offset 28
   FakeProcessor processor(*journal_, [](int i) { return Script{.record_error = i == kBad}; });
-  EngineThread engine(options_with(engine::ErrorPolicy::kFail), processor, log_);
+  EngineThread engine(*journal_, options_with(engine::ErrorPolicy::kFail), processor, log_);
   EXPECT_EQ(engine.wait(), kExitPluginFatal);  // returns by itself
 
   // The record's partition is committed at most up to it; nothing is doubled.
@@ -94,7 +94,7 @@ TEST_F(TransactionalLoopPolicies, FailStopsWithPluginFatalAndCommitsNothingOfThe
 
 TEST_F(TransactionalLoopPolicies, PluginFatalStopsWithPluginFatal) {
   FakeProcessor processor(*journal_, [](int i) { return Script{.fatal = i == 5}; });
-  EngineThread engine(options_with(engine::ErrorPolicy::kSkip), processor, log_);
+  EngineThread engine(*journal_, options_with(engine::ErrorPolicy::kSkip), processor, log_);
   EXPECT_EQ(engine.wait(), kExitPluginFatal);
   journal_->read([&] { EXPECT_EQ(journal_->open, -1); });
   std::map<int, int> outputs;

@@ -106,7 +106,7 @@ TEST_P(TransactionalLoopProtocols, OffsetOutOfRangeRestartsTheStoppedPartitions)
   constexpr int16_t kFetch = 1;  // Kafka's Fetch request key
   produce_inputs(*cluster_, input_, kInputPartitions, 0, kFirst);
   FakeProcessor processor(*journal_, [](int) { return Script{}; });
-  EngineThread engine(protocol_options(), processor, log_);
+  EngineThread engine(*journal_, protocol_options(), processor, log_);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kFirst); }));
   // With auto.offset.reset=error the fetcher of a partition answered OFFSET_OUT_OF_RANGE stops:
   // a seek cannot restart it, assigning it again must (incrementally, where the protocol is).

@@ -31,10 +31,9 @@ class SwitchingProcessor : public FakeProcessor {
     pending_ = false;
     ++switches_;
     processed_at_switch_ = processed_.load();
-    active_journal()->read([&] {
-      open_at_switch_ = active_journal()->open;
-      last_committed_ = !active_journal()->transactions.empty() &&
-                        active_journal()->transactions.back().committed;
+    journal().read([&] {
+      open_at_switch_ = journal().open;
+      last_committed_ = !journal().transactions.empty() && journal().transactions.back().committed;
     });
   }
 

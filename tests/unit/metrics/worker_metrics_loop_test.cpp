@@ -32,7 +32,7 @@ class WorkerMetricsLoop : public MockLoopTest {
     FakeProcessor processor(*journal_, std::move(script));
     auto opts = options();
     opts.on_record_error = policy;
-    EngineThread loop(opts, processor, log_, &metrics_);
+    EngineThread loop(*journal_, opts, processor, log_, &metrics_);
     EXPECT_TRUE(journal_->wait_until([&] { return all_committed(kInputs) || loop.finished(); }));
     loop.stop(engine::kStopCleanly);
     EXPECT_EQ(loop.wait(), kExitOk);
