@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/exit_codes.hpp"
 #include "engine/output_writer.hpp"
 #include "engine/transactional_loop.hpp"
 #include "kafka/client.hpp"
@@ -581,6 +582,13 @@ std::vector<v1::DeadLetter> MockLoopTest::expect_exactly_once(
         << std::get<0>(position) << "[" << std::get<1>(position) << "]@" << std::get<2>(position);
   }
   return letters;
+}
+
+void MockLoopTest::stop_and_expect_each_once(EngineThread& engine, int count) {
+  engine.stop(engine::kStopCleanly);
+  EXPECT_EQ(engine.wait(), kExitOk);
+  expect_exactly_once(count, [](int) { return 1; });
+  expect_offsets_at_end(count);
 }
 
 void MockLoopTest::expect_offsets_at_end(int count) {

@@ -279,6 +279,9 @@ class MockLoopTest : public ::testing::Test {
                                                   const std::set<int>& dead_letters = {});
   // Asserts that the group's offsets are the end of every input partition for `count` inputs.
   void expect_offsets_at_end(int count);
+  // Stops `engine` cleanly, which must exit 0, then asserts that every input i < count has its
+  // one output committed exactly once and the group's offsets at the end.
+  void stop_and_expect_each_once(EngineThread& engine, int count);
 
   std::unique_ptr<MockCluster> cluster_;
   std::unique_ptr<Journal> journal_;

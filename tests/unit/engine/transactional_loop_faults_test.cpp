@@ -180,10 +180,7 @@ TEST_F(TransactionalLoopFaults, CoordinatorsMoveToOtherBrokers) {
   rd_kafka_mock_coordinator_set(cluster_->get(), "group", group_.c_str(), 3);
   produce_inputs(*cluster_, input_, kInputPartitions, kInputs, kMore);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs + kMore); }));
-  engine.stop(engine::kStopCleanly);
-  EXPECT_EQ(engine.wait(), kExitOk);
-  expect_exactly_once(kInputs + kMore, [](int) { return 1; });
-  expect_offsets_at_end(kInputs + kMore);
+  stop_and_expect_each_once(engine, kInputs + kMore);
   EXPECT_EQ(journal_->aborts(), 0);
 }
 
@@ -200,10 +197,7 @@ TEST_F(TransactionalLoopFaults, OffsetOutOfRangeRestartsFromTheCommittedOffsetsN
   ASSERT_TRUE(journal_->wait_until([&] { return journal_->logged("offset out of range"); }));
   produce_inputs(*cluster_, input_, kInputPartitions, kInputs, kMore);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs + kMore); }));
-  engine.stop(engine::kStopCleanly);
-  EXPECT_EQ(engine.wait(), kExitOk);
-  expect_exactly_once(kInputs + kMore, [](int) { return 1; });
-  expect_offsets_at_end(kInputs + kMore);
+  stop_and_expect_each_once(engine, kInputs + kMore);
   EXPECT_TRUE(journal_->logged("restarting from the committed offset"));
 }
 
@@ -234,10 +228,7 @@ TEST_F(TransactionalLoopFaults, BrokerDownStallsTheCommitWhichIsRetriedNotAborte
   ASSERT_EQ(rd_kafka_mock_broker_set_up(cluster_->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
 
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kInputs + kMore); }));
-  engine.stop(engine::kStopCleanly);
-  EXPECT_EQ(engine.wait(), kExitOk);
-  expect_exactly_once(kInputs + kMore, [](int) { return 1; });
-  expect_offsets_at_end(kInputs + kMore);
+  stop_and_expect_each_once(engine, kInputs + kMore);
   EXPECT_EQ(journal_->read([&] { return journal_->abort_calls; }), 0);
 }
 

@@ -104,10 +104,7 @@ TEST_F(TransactionalLoopMock, BeginsLazilyAndCommitsOnTheInterval) {
       EXPECT_GT(transaction.records, 0u);
   });
 
-  engine.stop(engine::kStopCleanly);
-  EXPECT_EQ(engine.wait(), kExitOk);
-  expect_exactly_once(kInputs, [](int) { return 1; });
-  expect_offsets_at_end(kInputs);
+  stop_and_expect_each_once(engine, kInputs);
 }
 
 TEST_F(TransactionalLoopMock, StopCommitsTheOpenTransaction) {

@@ -115,10 +115,7 @@ TEST_P(TransactionalLoopProtocols, OffsetOutOfRangeRestartsTheStoppedPartitions)
   ASSERT_TRUE(journal_->wait_until([&] { return journal_->logged("offset out of range"); }));
   produce_inputs(*cluster_, input_, kInputPartitions, kFirst, kMore);
   ASSERT_TRUE(journal_->wait_until([&] { return all_committed(kFirst + kMore); }));
-  engine.stop(engine::kStopCleanly);
-  EXPECT_EQ(engine.wait(), kExitOk);
-  expect_exactly_once(kFirst + kMore, [](int) { return 1; });
-  expect_offsets_at_end(kFirst + kMore);
+  stop_and_expect_each_once(engine, kFirst + kMore);
 }
 
 INSTANTIATE_TEST_SUITE_P(
