@@ -4,6 +4,8 @@
 // input exactly once, rewind after an abort (a seek, the one rewind every protocol allows), and
 // resume after the committed offsets on a restart. The real broker's tests add rebalances
 // between members (tests/integration/engine/).
+#include <ostream>
+
 #include "engine/exit_codes.hpp"
 #include "engine/transactional_loop.hpp"
 #include "mock_harness.hpp"
@@ -15,6 +17,11 @@ struct Protocol {
   const char* name;
   config::PropertyList consumer_properties;  // replaces the harness's group settings
 };
+
+// Test names and failure messages show the protocol's name, not the struct's bytes.
+void PrintTo(const Protocol& protocol, std::ostream* out) {
+  *out << protocol.name;
+}
 
 // The harness's short session for classic groups; KIP-848 sets it on the (mock) broker.
 const config::PropertyList kClassicGroup = {{"session.timeout.ms", "4500"},
