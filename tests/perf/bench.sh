@@ -49,9 +49,9 @@ step "setup (Python venv, Kafka Streams peer, Kafka tools)"
 if [ "$estimate" = 1 ]; then harness; exit; fi
 
 if [ -z "$build_dir" ]; then
-  step "build: preset release (txform, passthrough)"
+  step "build: preset release (txform, passthrough, bare-copy)"
   cmake --preset release >/dev/null
-  nice -n 10 cmake --build --preset release --target txform passthrough -j2
+  nice -n 10 cmake --build --preset release --target txform passthrough txform-bare-copy -j2
   build_dir=$root/build/release
 fi
 
