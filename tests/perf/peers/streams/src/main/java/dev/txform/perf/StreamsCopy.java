@@ -13,18 +13,20 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The benchmark's Kafka Streams peer: copies every record of one topic to another under
- * exactly_once_v2, one stream thread, byte-array serdes. On SIGTERM it prints its commit metrics
- * as one JSON line (prefix STREAMS_METRICS) and closes, which commits the open transaction.
+ * exactly_once_v2, THREADS stream threads (default 1), byte-array serdes. On SIGTERM it prints its
+ * commit metrics (one stream thread's when there are several) as one JSON line (prefix
+ * STREAMS_METRICS) and closes, which commits the open transaction.
  *
- * <p>Usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS STATE_DIR
+ * <p>Usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS STATE_DIR [THREADS]
  */
 public final class StreamsCopy {
   private StreamsCopy() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
+    if (args.length != 6 && args.length != 7) {
       System.err.println(
-          "usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS STATE_DIR");
+          "usage: StreamsCopy BOOTSTRAP APPLICATION_ID INPUT OUTPUT COMMIT_INTERVAL_MS STATE_DIR"
+              + " [THREADS]");
       System.exit(2);
     }
     Properties props = new Properties();
@@ -32,7 +34,7 @@ public final class StreamsCopy {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, args[1]);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, args[4]);
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, args.length == 7 ? args[6] : "1");
     props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     // A stateless topology keeps nothing there, but Streams locks its task directories in it.
