@@ -29,9 +29,10 @@ SWEEPS = {  # each sweep moves one parameter away from the base point
 # (100 B runs count 3 x as many records/s), and seconds of start/stop around each run: only for
 # the printed time estimate.
 GUESSED_RATE = {"txform-eos-w1": 100000, "txform-eos-w2": 120000, "txform-alo": 120000,
-                "streams-eos-v2": 45000, "copier": 8000, "python-loop": 80000,
+                "streams-eos-v2": 45000, "streams-eos-v2-t2": 60000, "bare-copy": 150000,
+                "copier": 8000, "python-loop": 80000,
                 "broker-produce": 170000, "broker-consume": 300000}
-GUESSED_OVERHEAD_S = {"streams-eos-v2": 8, "copier": 6, "python-loop": 4, "broker-produce": 4,
+GUESSED_OVERHEAD_S = {"streams-eos-v2": 8, "streams-eos-v2-t2": 8, "copier": 6, "python-loop": 4, "broker-produce": 4,
                       "broker-consume": 8}
 COUNT_RATE = 150000  # records/s the harness's read_committed count reads
 
@@ -74,9 +75,15 @@ def parse_args(argv):
     p.add_argument("--base-interval-ms", type=int, default=BASE["interval_ms"])
     p.add_argument("--base-size", type=int, default=BASE["size"], help="record bytes at the base point")
     p.add_argument("--base-partitions", type=int, default=BASE["partitions"])
+    p.add_argument("--repeat", type=int, default=3,
+                   help="runs of every system at every point, interleaved (the order rotates each "
+                        "repeat); the report gives the median with min-max (default 3)")
     p.add_argument("--estimate-only", action="store_true", help="print the plan and its time estimate, run nothing")
     args = p.parse_args(argv)
+    if args.repeat < 1:
+        p.error(f"--repeat must be at least 1, got {args.repeat}")
     if args.smoke:
+        args.repeat = 1
         args.records_1k = args.records_100 = 2000
         args.python_share = args.copier_share = 1.0
         args.e2e_seconds = 2
@@ -126,6 +133,7 @@ def estimate_s(args, the_plan):
             n = records_for(args, system, point)
             rate = GUESSED_RATE[system] * (3 if point.size < 1024 else 1)
             total += n / rate + GUESSED_OVERHEAD_S.get(system, 3) + n / COUNT_RATE
+            total += (args.repeat - 1) * (n / rate + GUESSED_OVERHEAD_S.get(system, 3) + n / COUNT_RATE)
             key = (point.partitions, point.size, n)
             if key not in prefilled:
                 prefilled.add(key)
@@ -140,8 +148,8 @@ def estimate_s(args, the_plan):
 def main(argv):
     args = parse_args(argv)
     the_plan = plan(args)
-    runs_count = sum(len(n) for _, n in the_plan)
-    print(f"plan: {len(the_plan)} points, {runs_count} runs; estimated {estimate_s(args, the_plan) / 60:.1f} min")
+    runs_count = sum(len(n) for _, n in the_plan) * args.repeat
+    print(f"plan: {len(the_plan)} points x {args.repeat} repeats, {runs_count} runs; estimated {estimate_s(args, the_plan) / 60:.1f} min")
     for point, names in the_plan:
         print(f"  {point.sweep:10} {point.interval_ms:>5} ms {point.size:>5} B {point.partitions:>3} partitions: "
               + ", ".join(f"{s} ({records_for(args, s, point)})" for s in names))
@@ -159,26 +167,31 @@ def main(argv):
         _warm_up(ctx, inputs, the_plan[0][0])
     for point, names in the_plan:
         txform_row = None
-        for system in names:
-            n = records_for(args, system, point)
-            topic = _input(ctx, inputs, point, n)
-            size = runs.average_transaction_size(txform_row) or max(1, point.interval_ms * 10)
-            row = runs.measure(system, point, n, topic, ctx, size)
-            rows.append(row)
-            if system == "txform-eos-w1":
-                txform_row = row
-            print(_progress(row, started), flush=True)
-    e2e_rows = _e2e(ctx, rows) if "e2e" in args.sweeps.split(",") else []
+        for repeat in range(1, args.repeat + 1):
+            # Interleaved: each repeat starts one system later, so no system always runs first
+            # (after the input was written) or last (on the fullest broker log).
+            shift = (repeat - 1) % len(names) if names else 0
+            for system in names[shift:] + names[:shift]:
+                n = records_for(args, system, point)
+                topic = _input(ctx, inputs, point, n)
+                size = runs.average_transaction_size(txform_row) or max(1, point.interval_ms * 10)
+                row = runs.measure(system, point, n, topic, ctx, size, repeat)
+                rows.append(row)
+                if system == "txform-eos-w1":
+                    txform_row = row
+                print(_progress(row, started), flush=True)
+    summary = runs.summarise(rows)
+    e2e_rows = _e2e(ctx, summary) if "e2e" in args.sweeps.split(",") else []
     for topic in inputs.values():
         kafka.delete_topic(topic)
 
     points = "; ".join(f"{p.sweep} ({p.interval_ms} ms, {p.size} B, {p.partitions} partitions)" for p, _ in the_plan)
     if e2e_rows:
         points += "; end-to-end runs"
-    settings = {"command": args.command, "smoke": args.smoke, "points": points,
+    settings = {"command": args.command, "smoke": args.smoke, "points": points, "repeat": args.repeat,
                 "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 "method": _method(args)}
-    report.write(args.out, rows, e2e_rows, machine_info, settings)
+    report.write(args.out, rows, summary, e2e_rows, machine_info, settings)
     invalid = [r for r in rows + e2e_rows if not r.get("valid")]
     if invalid:
         print(f"logs of the systems: {workdir}")
@@ -240,11 +253,11 @@ def _e2e(ctx, rows):
 
 
 def _progress(row, started):
-    return (f"  [{(time.monotonic() - started) / 60:5.1f} min] {row['system']:15} {row['interval_ms']:>5} ms "
+    return (f"  [{(time.monotonic() - started) / 60:5.1f} min] {row['system']:17} r{row['repeat']} {row['interval_ms']:>5} ms "
             f"{row['record_bytes']:>5} B {row['partitions']:>3} p: valid={row['valid']} "
             f"{_short(row['records_per_s'])} rec/s, CPU {_short(row['cpu_s_per_million'])} s/M, "
-            f"commit p50/p99 {_short(row['commit_p50_ms'])}/{_short(row['commit_p99_ms'])} ms "
-            f"{row['note'] or ''}")
+            f"commit p50/p99 {_short(row['commit_p50_ms'])}/{_short(row['commit_p99_ms'])} ms, "
+            f"machine idle {_short(row['machine_idle_pct'])} % {row['note'] or ''}")
 
 
 def _short(value):
@@ -262,8 +275,16 @@ def _method(args):
         "(`commit.max_records`/`max_bytes` out of the way), producer `linger.ms=5`; commit latency "
         "p50/p99 from its `txform_transaction_commit_duration_seconds` histogram (interpolated within "
         "buckets, as Prometheus' histogram_quantile does), scraped when the input was committed.",
-        "- Kafka Streams: `exactly_once_v2`, `commit.interval.ms` matched, `num.stream.threads=1`, "
-        "byte-array serdes; it reports commit latency as avg/max only.",
+        f"- Every system runs {args.repeat} time(s) at every point, interleaved (each repeat starts one "
+        "system later); the summary gives the median over the repeats with the throughput's min-max, "
+        "and a point counts as valid only when every repeat was. Machine idle: the whole machine's idle "
+        "share (/proc/stat, iowait included) from the system's start to its last commit.",
+        "- Kafka Streams: `exactly_once_v2`, `commit.interval.ms` matched, `num.stream.threads=1` "
+        "(`streams-eos-v2`) or 2 (`streams-eos-v2-t2`), byte-array serdes; it reports commit latency as "
+        "avg/max only (one stream thread's with two).",
+        "- bare-copy (`tests/perf/peers/bare_copy/`): the naive loop on txform's librdkafka, one thread: "
+        "batch consume (512), produce each record to the same partition (idempotent, txform's linger and "
+        "batch size), flush and commit offsets every interval; at-least-once, no transactions, no plugin.",
         "- TransactionalMessageCopier: `--group-mode --use-group-metadata`, one transaction per poll of "
         "at most `--transaction-size` records, set to txform's average transaction size at the same point; "
         "no commit latency exposed. Its producer is built with 512-byte batches (it is Kafka's system-test "

@@ -24,6 +24,21 @@ def peak_rss_bytes(pid):
     return None
 
 
+def machine_cpu_ticks():
+    """(idle, total) clock ticks of the whole machine since boot, from /proc/stat (iowait counts
+    as idle: the CPU was free to run something)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest time is inside user already)
+    return fields[3] + fields[4], sum(fields[:8])
+
+
+def idle_percent(before, after):
+    """The machine's idle share between two machine_cpu_ticks() samples, in percent."""
+    total = after[1] - before[1]
+    return 100.0 * (after[0] - before[0]) / total if total > 0 else None
+
+
 def rusage_summary(rusage):
     """(cpu seconds, peak RSS bytes) from a reaped child's rusage."""
     return rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss * 1024

@@ -54,6 +54,13 @@ class ProcTest(unittest.TestCase):
         self.assertGreater(procstat.cpu_seconds(os.getpid()), 0)
         self.assertGreater(procstat.peak_rss_bytes(os.getpid()), 1 << 20)
 
+    def test_machine_idle_share_between_two_samples(self):
+        self.assertAlmostEqual(procstat.idle_percent((100, 1000), (130, 1100)), 30.0)
+        self.assertIsNone(procstat.idle_percent((100, 1000), (100, 1000)))
+        idle, total = procstat.machine_cpu_ticks()
+        self.assertGreater(total, 0)
+        self.assertLessEqual(idle, total)
+
 
 if __name__ == "__main__":
     unittest.main()

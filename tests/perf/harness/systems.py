@@ -11,7 +11,8 @@ import urllib.request
 
 import procstat
 
-PROCESSORS = ["txform-eos-w1", "txform-eos-w2", "txform-alo", "streams-eos-v2", "copier", "python-loop"]
+PROCESSORS = ["txform-eos-w1", "txform-eos-w2", "txform-alo", "streams-eos-v2", "streams-eos-v2-t2",
+              "bare-copy", "copier", "python-loop"]
 BROKER_TOOLS = ["broker-produce", "broker-consume"]
 ALL = PROCESSORS + BROKER_TOOLS
 
@@ -22,6 +23,7 @@ class Paths:
     def __init__(self, root, build_dir, cache_dir, kafka_version):
         self.root = root
         self.txform = os.path.join(build_dir, "host", "txform")
+        self.bare_copy = os.path.join(build_dir, "tests", "perf", "peers", "bare_copy", "txform-bare-copy")
         self.plugin_dir = os.path.join(build_dir, "plugins")
         self.kafka_libs = os.path.join(cache_dir, f"kafka-{kafka_version}", "libs")
         streams = os.path.join(cache_dir, f"perf-streams-{kafka_version}")
@@ -149,9 +151,9 @@ def txform_wait_ready(process, timeout_s=60):
 
 # ---- peers -----------------------------------------------------------------------------------
 
-def start_streams(paths, kafka, point, run, workdir):
+def start_streams(paths, kafka, point, run, workdir, threads=1):
     args = [kafka.bootstrap, run.group, run.input, run.output, str(point.interval_ms),
-            os.path.join(workdir, f"{run.name}.streams-state")]
+            os.path.join(workdir, f"{run.name}.streams-state"), str(threads)]
     return Process(_java(paths.streams_classpath, "dev.txform.perf.StreamsCopy", args),
                    os.path.join(workdir, f"{run.name}.log"))
 
@@ -166,6 +168,14 @@ def streams_commit_stats(output):
     return {"commit_avg_ms": metrics.get("commit-latency-avg"),
             "commit_max_ms": metrics.get("commit-latency-max"),
             "transactions": int(total) if total is not None else None}
+
+
+def start_bare_copy(paths, kafka, point, run, workdir):
+    """The naive loop on txform's librdkafka: batch consume, produce, flush and commit offsets
+    every interval; at-least-once, one thread (tests/perf/peers/bare_copy/)."""
+    args = [paths.bare_copy, "--bootstrap", kafka.bootstrap, "--group", run.group, "--input", run.input,
+            "--output", run.output, "--commit-every-ms", str(point.interval_ms)]
+    return Process(args, os.path.join(workdir, f"{run.name}.log"))
 
 
 def start_copier(paths, kafka, point, run, workdir, transaction_size):
