@@ -17,8 +17,15 @@ endif()
 # Every cargo call of this build shares one target directory, so the SDK compiles once.
 set(TXFORM_CARGO_TARGET_DIR ${PROJECT_BINARY_DIR}/cargo)
 # cargo with this build's rustc and target directory; --offline and --locked: never the network.
+# TXFORM_WARNINGS_AS_ERRORS holds for Rust too (one RUSTFLAGS for every call, or cargo would
+# rebuild the SDK each time it changes).
+set(_txform_rustflags "")
+if(TXFORM_WARNINGS_AS_ERRORS)
+  set(_txform_rustflags "-Dwarnings")
+endif()
 set(TXFORM_CARGO_COMMAND ${CMAKE_COMMAND} -E env RUSTC=${TXFORM_RUSTC}
-    RUSTDOC=${TXFORM_RUSTDOC} CARGO_TARGET_DIR=${TXFORM_CARGO_TARGET_DIR} -- ${TXFORM_CARGO})
+    RUSTDOC=${TXFORM_RUSTDOC} CARGO_TARGET_DIR=${TXFORM_CARGO_TARGET_DIR}
+    "RUSTFLAGS=${_txform_rustflags}" -- ${TXFORM_CARGO})
 set(TXFORM_CARGO_FLAGS --offline --locked)
 message(STATUS "Rust: ${TXFORM_CARGO} with ${TXFORM_RUSTC}")
 

@@ -33,7 +33,7 @@
 //!   `process()` call; an [`Output<'a>`] borrows what it points at. The compiler refuses a plugin
 //!   that keeps either, or emits bytes that would not live long enough:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0521
 //! use txform_plugin::{Config, Emitter, Host, Plugin, Record, Result};
 //! struct Keeper { last: &'static [u8] }
 //! impl Plugin for Keeper {
@@ -45,11 +45,11 @@
 //! }
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0515
 //! use txform_plugin::{Output, Record};
 //! fn shout<'a>(input: &Record<'a>) -> Output<'a> {
 //!     let loud = input.value().unwrap_or(&[]).to_ascii_uppercase();
-//!     input.to_output().with_value(&loud) // error: `loud` is dropped while still borrowed
+//!     input.to_output().with_value(&loud) // error: returns a value referencing `loud`
 //! }
 //! ```
 //!
