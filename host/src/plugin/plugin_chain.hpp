@@ -74,8 +74,8 @@ class PluginChain {
   }
   // process() and process_timed(): the same body, with the clock read only when Timed.
   template <bool Timed>
-  ProcessResult run_record(const InputRecord& in, OutputSink& sink,
-                           std::chrono::nanoseconds* took = nullptr) noexcept;
+  [[gnu::always_inline]] ProcessResult run_record(
+      const InputRecord& in, OutputSink& sink, std::chrono::nanoseconds* took = nullptr) noexcept;
   void run_stage(size_t stage, const txform_record& record) noexcept;
   // run_stage(), adding the call's time to took_[stage].
   void run_stage_timed(size_t stage, const txform_record& record) noexcept;
@@ -89,7 +89,7 @@ class PluginChain {
   txform_status emit(size_t stage, const txform_output& output) noexcept;
   // Hands an emitted record on to the next stage or the sink.
   template <bool Timed>
-  void forward(size_t stage, const txform_output& output) noexcept;
+  [[gnu::always_inline]] void forward(size_t stage, const txform_output& output) noexcept;
   // forward() in a timed call: the time downstream is taken off the emitting stage.
   [[gnu::noinline]] void forward_timed(size_t stage, const txform_output& output) noexcept;
   [[gnu::cold]] void reject_output(size_t stage, const txform_output* output) noexcept;
