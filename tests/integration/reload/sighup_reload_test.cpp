@@ -126,6 +126,39 @@ TEST_F(SighupReload, BrokenPluginKeepsTheRunningOneAndIsCounted) {
   }
 }
 
+// The sampled timing's series are the running chain's plugins: the old version's go at the
+// switch, the new one's come.
+TEST_F(SighupReload, PluginTimingSeriesFollowTheNewChain) {
+  create_topics(3);
+  constexpr int64_t kCount = 20000;
+  produce_sequence(input_, partitions_, kCount, value_of);
+  install(testkit_first());
+  std::string yaml = reload_config({{"delay_us", "100"}}, kInterleaved);
+  yaml.replace(yaml.find("metrics: {enabled: false}"), 25, "metrics: {listen: \"127.0.0.1:0\"}");
+  auto txform = start(yaml);
+  ASSERT_TRUE(wait_for_output(2000)) << txform->output();
+  std::smatch port;
+  const std::string started = txform->output();
+  ASSERT_TRUE(std::regex_search(started, port, std::regex("listening on port ([0-9]+)")));
+  const int metrics_port = std::stoi(port[1].str());
+  const std::string first =
+      "txform_plugin_process_duration_seconds_count{plugin=\"testkit@1.0.0\"}";
+  const std::string next = "txform_plugin_process_duration_seconds_count{plugin=\"testkit@2.0.0\"}";
+  const auto before = http_get(metrics_port, "/metrics").body;
+  EXPECT_NE(before.find(first), std::string::npos) << before;
+  EXPECT_EQ(before.find(next), std::string::npos) << before;
+
+  install(testkit_next());
+  txform->signal(SIGHUP);
+  ASSERT_TRUE(txform->wait_for_log("generation 2 live in every worker")) << txform->output();
+  const auto after = http_get(metrics_port, "/metrics").body;
+  EXPECT_EQ(after.find(first), std::string::npos) << "the old plugin's series stayed\n" << after;
+  EXPECT_NE(after.find(next), std::string::npos) << after;
+
+  txform->signal(SIGTERM);
+  EXPECT_EQ(txform->wait(), 0) << txform->output();
+}
+
 TEST_F(SighupReload, AChangedPluginsSectionIsTakenAndABadOneRefusedAsAWhole) {
   create_topics(3);
   constexpr int64_t kCount = 20000;
