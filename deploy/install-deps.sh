@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang-format git ca-certificates
+  # the Rust SDK and plugins (plugin-sdk/rust, plugins/rust-*): Debian's Rust 1.63, offline
+  rustc cargo rustfmt
   # librdkafka's build dependencies (deploy/install-librdkafka.sh): TLS, SASL/GSSAPI,
   # compression, and curl for OAUTHBEARER/OIDC
   libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libcurl4-openssl-dev

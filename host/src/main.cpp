@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/describe_command.hpp"
+#include "cli/plugin_command.hpp"
 #include "cli/plugins_command.hpp"
 #include "cli/run_command.hpp"
 #include "versions.hpp"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   txform::cli::add_run_command(app);
   txform::cli::add_check_command(app);
   txform::cli::add_plugins_command(app);
+  txform::cli::add_plugin_command(app);
   txform::cli::add_describe_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty()) {

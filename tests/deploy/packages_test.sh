@@ -83,7 +83,8 @@ for path in ./usr/include/txform/plugin.h ./usr/include/txform/plugin.hpp \
     ./usr/include/txform/status.hpp \
     ./usr/lib/cmake/txform-plugin-sdk/txform-plugin-sdkConfig.cmake \
     ./usr/lib/cmake/txform-plugin-sdk/TxformAddPlugin.cmake \
-    ./usr/share/pkgconfig/txform-plugin-sdk.pc; do
+    ./usr/share/pkgconfig/txform-plugin-sdk.pc \
+    ./usr/share/txform-plugin-sdk/rust/Cargo.toml ./usr/share/txform-plugin-sdk/rust/src/lib.rs; do
   grep -qxF "$path" "$work/sdk.list" || fail "txform-plugin-sdk-dev lacks $path"
 done
 

@@ -1,5 +1,6 @@
-// The ABI guard: plugin.h's layout is pinned (x86-64), identical in C99 and C++, and any edit
-// to the header without an ABI version bump fails here (plugin-sdk/abi/plugin.h.sha256).
+// The ABI guard: plugin.h's layout is pinned (x86-64), identical in C99 and C++, and any change
+// to its declarations without an ABI version bump fails here (plugin-sdk/abi/plugin.h.sha256
+// records the hash of each version's declarations; comments and whitespace are not hashed).
 #include <gtest/gtest.h>
 #include <txform/plugin.h>
 
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "abi_declarations.hpp"
 #include "plugin/sha256.hpp"
 
 extern "C" size_t txform_abi_c99_layout(size_t* out, size_t capacity);
@@ -104,10 +106,26 @@ TEST(AbiGuard, C99AndCppAgreeOnEveryStructLayout) {
             cpp_layout());
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << "cannot read " << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// SHA-256 of plugin.h's declarations (txform::abi_guard::declarations), lower-case hex.
+std::string declarations_hash(const std::string& header) {
+  const std::string path = ::testing::TempDir() + "/plugin.h.declarations";
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      << txform::abi_guard::declarations(header);
+  return txform::plugin::sha256_file(path);
+}
+
 TEST(AbiGuard, HeaderHashIsRecordedForItsAbiVersion) {
   const std::string version =
       std::to_string(TXFORM_ABI_VERSION_MAJOR) + "." + std::to_string(TXFORM_ABI_VERSION_MINOR);
-  const std::string actual = txform::plugin::sha256_file(TXFORM_TEST_PLUGIN_H);
+  const std::string actual = declarations_hash(read_file(TXFORM_TEST_PLUGIN_H));
   std::ifstream recorded_file(TXFORM_TEST_PLUGIN_H_HASHES);
   ASSERT_TRUE(recorded_file) << "cannot read " << TXFORM_TEST_PLUGIN_H_HASHES;
   std::string line;
@@ -128,10 +146,76 @@ TEST(AbiGuard, HeaderHashIsRecordedForItsAbiVersion) {
                                  << version << " " << actual << "' to "
                                  << TXFORM_TEST_PLUGIN_H_HASHES;
   EXPECT_EQ(actual, recorded)
-      << "plugin.h changed without an ABI version bump. An append-only change (a new field at "
+      << "plugin.h's declarations changed without an ABI version bump (comments and whitespace "
+         "do not count). An append-only change (a new field at "
          "the end of a struct, a new host function) bumps TXFORM_ABI_VERSION_MINOR; anything else "
          "bumps TXFORM_ABI_VERSION_MAJOR. Then add '<major>.<minor> "
       << actual << "' to " << TXFORM_TEST_PLUGIN_H_HASHES;
+}
+
+// What the guard hashes: edits to comments and layout leave it alone, any other edit changes it.
+using txform::abi_guard::declarations;
+
+constexpr std::string_view kHeader =
+    "/* The ABI. */\n"
+    "#define TXFORM_ABI_VERSION_MINOR 0\n"
+    "#define TXFORM_PLUGIN_ENTRY_SYMBOL \"txform_plugin_entry_v1\" /* the symbol */\n"
+    "typedef struct txform_bytes {\n"
+    "  const char* data; // where\n"
+    "  size_t size;\n"
+    "} txform_bytes;\n";
+
+TEST(AbiDeclarations, KeepTokensAndDirectivesWithoutComments) {
+  EXPECT_EQ(declarations(kHeader),
+            "#define TXFORM_ABI_VERSION_MINOR 0\n"
+            "#define TXFORM_PLUGIN_ENTRY_SYMBOL \"txform_plugin_entry_v1\"\n"
+            "typedef struct txform_bytes { const char * data ; size_t size ; } txform_bytes ;");
+}
+
+TEST(AbiDeclarations, IgnoreCommentAndWhitespaceEdits) {
+  const std::string reworded =
+      "/* The ABI, v1: a longer comment\n * over two lines. */\n"
+      "#define   TXFORM_ABI_VERSION_MINOR\t0   // minor\n"
+      "#define TXFORM_PLUGIN_ENTRY_SYMBOL \"txform_plugin_entry_v1\"\n"
+      "\n"
+      "typedef struct txform_bytes { const char *data;\n"
+      "                              size_t size; /* bytes */ } txform_bytes;\n";
+  EXPECT_EQ(declarations(reworded), declarations(kHeader));
+}
+
+TEST(AbiDeclarations, SeeEveryDeclarationChange) {
+  const std::string base = declarations(kHeader);
+  const auto edited = [](std::string_view from, std::string_view to) {
+    std::string text(kHeader);
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return declarations(text.replace(at, from.size(), to));
+  };
+  EXPECT_NE(edited("MINOR 0", "MINOR 1"), base);                              // a macro's value
+  EXPECT_NE(edited("size_t size;", "uint32_t size;"), base);                  // a field's type
+  EXPECT_NE(edited("size_t size;", "size_t length;"), base);                  // a field's name
+  EXPECT_NE(edited("  size_t size;\n", "  size_t size;\n  int x;\n"), base);  // a new field
+  EXPECT_NE(edited("entry_v1\"", "entry_v2\""), base);                        // a string literal
+  // Comment markers inside a literal are the literal's text, not a comment.
+  EXPECT_EQ(declarations("#define S \"a /* b */ // c\"\n"), "#define S \"a /* b */ // c\"\n");
+  // `#define F(x)` defines a function-like macro, `#define F (x)` an object-like one.
+  EXPECT_NE(declarations("#define F(x) x\n"), declarations("#define F (x) x\n"));
+  EXPECT_EQ(declarations("#define F(x) x\n"), declarations("#define F(x)   x // F\n"));
+  // Operators of several characters are one token: `||` is not `| |`.
+  EXPECT_NE(declarations("#if A || B\n"), declarations("#if A | | B\n"));
+  EXPECT_EQ(declarations("#if A || B\n"), declarations("#if A||B\n"));
+  // A directive ends at its line end: moving a token across it changes the meaning.
+  EXPECT_NE(declarations("#define A 1\nint x;\n"), declarations("#define A 1 int\nx;\n"));
+}
+
+TEST(AbiDeclarations, SayWhereACommentOrLiteralIsUnterminated) {
+  try {
+    declarations("int a;\n/* never closed\n");
+    FAIL() << "accepted an unterminated comment";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "unterminated /* comment at line 2");
+  }
+  EXPECT_THROW(declarations("#define S \"open\n"), std::invalid_argument);
 }
 
 }  // namespace

@@ -34,6 +34,8 @@ class TxformProcess {
                     std::chrono::seconds timeout = std::chrono::seconds(60));
   // Everything the process wrote to stderr and stdout so far.
   std::string output() const;
+  // The config file it was started with (empty without one); a test may rewrite it.
+  const std::string& config_path() const { return config_path_; }
 
  private:
   void start(std::vector<std::string> args);

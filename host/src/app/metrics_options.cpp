@@ -31,7 +31,6 @@ metrics::EndpointOptions metrics_options(const config::v1::Config& config,
   metrics::EndpointOptions options;
   options.listen = config.metrics().listen();
   options.workers = static_cast<int>(workers.size());
-  options.chain = plugin::join_labels(chain.labels(), ",");
   options.plugins = plugin_labels(chain);
   options.max_poll_silence = max_poll_silence(workers.at(0).consumer_properties);
   return options;

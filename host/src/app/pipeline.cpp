@@ -1,5 +1,7 @@
 #include "app/pipeline.hpp"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include <exception>
 #include <memory>
 #include <vector>
@@ -30,9 +32,35 @@ std::unique_ptr<metrics::MetricsEndpoint> start_metrics(
   return endpoint;
 }
 
+// What a reload takes from the config file: its plugins: section, validated like a start (the
+// whole file loads, every ${...} resolves). The plugin directory and everything else keep their
+// running values: changing them takes a restart, which the log says.
+PluginReloader::SourceReader plugin_settings_reader(const config::LoadedConfig& running,
+                                                    const PluginSource& source,
+                                                    const std::shared_ptr<spdlog::logger>& log) {
+  return [file = running.file, config = running.config, source, log] {
+    const config::LoadedConfig fresh = config::load_file(file);
+    PluginSource next = plugin_source(fresh.config, log);
+    next.dir = source.dir;
+    next.allow_insecure = source.allow_insecure;
+    next.logger = source.logger;
+    config::v1::Config others = fresh.config;
+    config::v1::Config running_others = config;
+    others.clear_plugins();
+    running_others.clear_plugins();
+    if (!google::protobuf::util::MessageDifferencer::Equals(others, running_others)) {
+      log->warn(
+          "plugin reload: {} changed outside its plugins: section; a reload takes only "
+          "plugins:, restart txform for the rest",
+          file);
+    }
+    return next;
+  };
+}
+
 }  // namespace
 
-int run_pipeline(const config::LoadedConfig& loaded) {
+int run_pipeline(const config::LoadedConfig& loaded, const RunOptions& options) {
   // Before any thread exists (librdkafka's included): only run_workers() receives signals.
   engine::block_stop_signals();
   const auto& config = loaded.config;
@@ -58,7 +86,10 @@ int run_pipeline(const config::LoadedConfig& loaded) {
   }
   // SIGHUP (or, with watch_plugin_dir, a changed plugin file) reloads the plugins in process.
   PluginReloader reloader(source, plugins.loaded, static_cast<int>(workers.size()), log,
-                          endpoint ? &endpoint->reload() : nullptr);
+                          endpoint ? &endpoint->reload() : nullptr,
+                          options.reread_plugin_settings
+                              ? plugin_settings_reader(loaded, source, log)
+                              : PluginReloader::SourceReader{});
   std::vector<std::unique_ptr<engine::RecordProcessor>> processors;
   for (size_t i = 0; i < workers.size(); ++i) {
     processors.push_back(reloader.processor(static_cast<int>(i), std::move(plugins.chains.at(i))));

@@ -18,8 +18,8 @@ engine::ProcessOutcome to_outcome(const plugin::ProcessResult& result) {
 PluginProcessor::PluginProcessor(std::unique_ptr<plugin::PluginChain> chain)
     : chain_(std::move(chain)) {}
 
-engine::ProcessOutcome PluginProcessor::process(const rd_kafka_message_t& input,
-                                                engine::OutputWriter& out) {
+plugin::InputRecord PluginProcessor::begin(const rd_kafka_message_t& input,
+                                           engine::OutputWriter& out) {
   // Zero-copy view of the consumed message: plugins read librdkafka's buffers directly.
   input_headers_.clear();
   kafka::for_each_header(input, [this](const char* name, const void* value, size_t size) {
@@ -37,7 +37,20 @@ engine::ProcessOutcome PluginProcessor::process(const rd_kafka_message_t& input,
   out_ = &out;
   // Outputs keep their input's timestamp unless a plugin sets one.
   input_timestamp_ms_ = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
-  const auto result = chain_->process(record, *this);
+  return record;
+}
+
+engine::ProcessOutcome PluginProcessor::process(const rd_kafka_message_t& input,
+                                                engine::OutputWriter& out) {
+  const auto result = chain_->process(begin(input, out), *this);
+  out_ = nullptr;
+  return to_outcome(result);
+}
+
+engine::ProcessOutcome PluginProcessor::process_timed(const rd_kafka_message_t& input,
+                                                      engine::OutputWriter& out,
+                                                      std::span<std::chrono::nanoseconds> took) {
+  const auto result = chain_->process_timed(begin(input, out), *this, took);
   out_ = nullptr;
   return to_outcome(result);
 }

@@ -16,13 +16,18 @@ class PluginProcessor final : public engine::RecordProcessor, private plugin::Ou
 
   engine::ProcessOutcome process(const rd_kafka_message_t& input,
                                  engine::OutputWriter& out) override;
+  engine::ProcessOutcome process_timed(const rd_kafka_message_t& input, engine::OutputWriter& out,
+                                       std::span<std::chrono::nanoseconds> took) override;
   engine::ProcessOutcome flush(engine::OutputWriter& out) override;
   engine::ProcessOutcome on_commit() override;
   engine::ProcessOutcome on_abort() override;
   std::string describe() const override;
+  std::vector<std::string> plugins() const override { return chain_->labels(); }
 
  private:
   void write(const plugin::OutputRecord& record) override;
+  // The chain's zero-copy view of `input`; remembers the call's writer and input timestamp.
+  plugin::InputRecord begin(const rd_kafka_message_t& input, engine::OutputWriter& out);
 
   std::unique_ptr<plugin::PluginChain> chain_;
   // The call in progress: where outputs go and the input they inherit a timestamp from.

@@ -20,8 +20,10 @@ double milliseconds(GenerationHandoff::Clock::duration duration) {
 }  // namespace
 
 PluginReloader::PluginReloader(PluginSource source, plugin::LoadedChain first, int workers,
-                               std::shared_ptr<spdlog::logger> log, metrics::ReloadMetrics* metrics)
+                               std::shared_ptr<spdlog::logger> log, metrics::ReloadMetrics* metrics,
+                               SourceReader reread)
     : source_(std::move(source)),
+      reread_(std::move(reread)),
       log_(std::move(log)),
       metrics_(metrics),
       current_(std::move(first)),
@@ -41,12 +43,16 @@ std::unique_ptr<engine::RecordProcessor> PluginReloader::processor(
 
 bool PluginReloader::reload() {
   const auto requested = Clock::now();
-  log_->info("plugin reload: loading {} again", source_.dir.string());
+  log_->info("plugin reload: {}loading {} again", reread_ ? "reading the plugin settings and " : "",
+             source_.dir.string());
+  PluginSource source = source_;
   plugin::LoadedChain next;
   std::vector<std::unique_ptr<plugin::PluginChain>> chains;
   try {
-    next = plugin::load_plugin_chain(source_.dir, source_.specs, source_.allow_insecure,
-                                     source_.logger);
+    // New settings are validated like new code, and refused with it as a whole.
+    if (reread_) source = reread_();
+    next =
+        plugin::load_plugin_chain(source.dir, source.specs, source.allow_insecure, source.logger);
     // Validation is the workers' real create(): a plugin that refuses its config fails here.
     for (size_t i = 0; i < handoffs_.size(); ++i)
       chains.push_back(next.make_chain());
@@ -57,6 +63,7 @@ bool PluginReloader::reload() {
     if (metrics_ != nullptr) metrics_->failed();
     return false;
   }
+  source_ = std::move(source);  // reload() runs on the signal thread only
   uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);

@@ -5,6 +5,7 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -19,10 +20,15 @@ namespace txform::app {
 
 class PluginReloader {
  public:
+  // Reads the plugin settings again for a reload (the config file's plugins: section); throws,
+  // with a message naming the file and the key paths, when they cannot be used.
+  using SourceReader = std::function<PluginSource()>;
+
   // `first` is the generation the workers start with; `metrics` may be null (metrics off) and
-  // outlives the reloader.
+  // outlives the reloader. Without `reread` every reload loads the same chain from `source`.
   PluginReloader(PluginSource source, plugin::LoadedChain first, int workers,
-                 std::shared_ptr<spdlog::logger> log, metrics::ReloadMetrics* metrics);
+                 std::shared_ptr<spdlog::logger> log, metrics::ReloadMetrics* metrics,
+                 SourceReader reread = {});
   PluginReloader(const PluginReloader&) = delete;
   PluginReloader& operator=(const PluginReloader&) = delete;
 
@@ -31,10 +37,11 @@ class PluginReloader {
   std::unique_ptr<engine::RecordProcessor> processor(int worker,
                                                      std::unique_ptr<plugin::PluginChain> chain);
 
-  // Scans the plugin directory again and validates the result: every file the chain names
-  // loads (ELF, entry symbol, ABI) and every worker's create() succeeds. Then each worker is
-  // offered its new chain. On any failure the running generation keeps running, and the error
-  // is logged and counted (txform_plugin_reload_failures_total); returns false.
+  // Reads the plugin settings again (with a SourceReader), scans the plugin directory again and
+  // validates the result: every file the chain names loads (ELF, entry symbol, ABI) and every
+  // worker's create() succeeds with its config. Then each worker is offered its new chain. On
+  // any failure, settings included, the running generation and settings keep running, and the
+  // error is logged and counted (txform_plugin_reload_failures_total); returns false.
   bool reload();
 
  private:
@@ -42,7 +49,8 @@ class PluginReloader {
   // A worker runs `generation` now (called on its thread).
   void switched(int worker, uint64_t generation, Clock::time_point requested);
 
-  PluginSource source_;
+  PluginSource source_;  // the running generation's settings
+  SourceReader reread_;
   std::shared_ptr<spdlog::logger> log_;
   metrics::ReloadMetrics* metrics_;
   std::vector<std::shared_ptr<GenerationHandoff>> handoffs_;  // one per worker

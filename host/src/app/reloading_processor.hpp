@@ -23,10 +23,15 @@ class ReloadingProcessor final : public engine::RecordProcessor {
                                  engine::OutputWriter& out) override {
     return current_->process(input, out);
   }
+  engine::ProcessOutcome process_timed(const rd_kafka_message_t& input, engine::OutputWriter& out,
+                                       std::span<std::chrono::nanoseconds> took) override {
+    return current_->process_timed(input, out, took);
+  }
   engine::ProcessOutcome flush(engine::OutputWriter& out) override { return current_->flush(out); }
   engine::ProcessOutcome on_commit() override { return current_->on_commit(); }
   engine::ProcessOutcome on_abort() override { return current_->on_abort(); }
   std::string describe() const override { return description_; }
+  std::vector<std::string> plugins() const override { return current_->plugins(); }
   bool generation_pending() const override { return handoff_->pending(); }
   // The open transaction has ended: the old instances are destroyed (their libraries unload
   // with the last instance of every worker) and the new ones run from the next record on.

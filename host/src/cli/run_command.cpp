@@ -27,7 +27,8 @@ int run(const std::string& config_path) {
   const auto loaded = load_config_file(config_path);
   if (!loaded) return kExitConfigError;
   try {
-    return app::run_pipeline(*loaded);
+    // SIGHUP re-reads the plugins: section of the file too.
+    return app::run_pipeline(*loaded, app::RunOptions{.reread_plugin_settings = true});
   } catch (const plugin::PluginError& error) {
     return plugin_unusable(error);
   }

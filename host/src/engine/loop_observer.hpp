@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace txform::engine {
@@ -54,8 +56,12 @@ class LoopObserver {
   virtual void on_record_skipped() {}
   // A plugin answered something else than OK; `status` is RECORD_ERROR, RETRY or FATAL.
   virtual void on_plugin_error(std::string_view /*plugin*/, std::string_view /*status*/) {}
-  // The time one input record spent in the plugin chain (called for a sample of records).
-  virtual void on_plugin_timed(std::chrono::nanoseconds /*took*/) {}
+  // The chain the loop runs, name@version of each plugin in order: once before the first
+  // record, and again after a reload switched generations. Borrowed for the call.
+  virtual void on_plugin_chain(std::span<const std::string> /*plugins*/) {}
+  // Each plugin's own time on one input record, in the order on_plugin_chain() gave (called
+  // for a sample of records).
+  virtual void on_plugin_timed(std::span<const std::chrono::nanoseconds> /*took*/) {}
 
   // librdkafka's statistics JSON (statistics.interval.ms), borrowed for the call.
   virtual void on_statistics(bool /*consumer*/, std::string_view /*json*/) {}

@@ -3,7 +3,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "txform/status.hpp"
 
@@ -24,6 +27,15 @@ class RecordProcessor {
   virtual ~RecordProcessor() = default;
   // Runs the chain on `input` (borrowed until return), writing outputs through `out`.
   virtual ProcessOutcome process(const rd_kafka_message_t& input, OutputWriter& out) = 0;
+  // process(), adding each plugin's own time on `input` to `took` (one entry per plugins()
+  // entry). By default the processor counts as one plugin.
+  virtual ProcessOutcome process_timed(const rd_kafka_message_t& input, OutputWriter& out,
+                                       std::span<std::chrono::nanoseconds> took) {
+    const auto started = std::chrono::steady_clock::now();
+    ProcessOutcome outcome = process(input, out);
+    took[0] += std::chrono::steady_clock::now() - started;
+    return outcome;
+  }
   // Emits what the chain buffered; called before every commit, into the closing transaction.
   virtual ProcessOutcome flush(OutputWriter&) { return {}; }
   // Transaction hooks: in-memory plugin state follows the transaction's fate. A failing hook
@@ -32,6 +44,8 @@ class RecordProcessor {
   virtual ProcessOutcome on_abort() = 0;
   // name@version of every plugin, in chain order ("a@1.0,b@2.1"); stamped on committed offsets.
   virtual std::string describe() const = 0;
+  // name@version of each plugin, in chain order: what process_timed() measures.
+  virtual std::vector<std::string> plugins() const { return {describe()}; }
   // Plugin reload: true when a new plugin generation waits to take over. The loop then ends the
   // open transaction and calls switch_generation(), so no transaction mixes two generations.
   virtual bool generation_pending() const { return false; }

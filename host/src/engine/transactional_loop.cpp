@@ -92,6 +92,7 @@ int TransactionalLoop::run() {
     create_consumer();
     init_transactions();
     observer_.on_producer_ready();
+    chain_started();
     kafka::PartitionListPtr topics(
         rd_kafka_topic_partition_list_new(static_cast<int>(options_.input_topics.size())));
     for (const auto& topic : options_.input_topics) {
@@ -184,6 +185,12 @@ void TransactionalLoop::init_transactions() {
   log_->info("transactional producer ready (transactional.id {})", options_.transactional_id);
 }
 
+void TransactionalLoop::chain_started() {
+  const std::vector<std::string> plugins = processor_.plugins();
+  plugin_times_.assign(std::max<size_t>(plugins.size(), 1), std::chrono::nanoseconds{0});
+  observer_.on_plugin_chain(plugins);
+}
+
 // ---- the poll loop ----------------------------------------------------------------------------
 
 void TransactionalLoop::poll_loop() {
@@ -206,6 +213,7 @@ void TransactionalLoop::poll_loop() {
       // A reloaded plugin chain takes over at a transaction boundary (commit first).
       commit_transaction("plugin reload");
       processor_.switch_generation();
+      chain_started();
     }
   }
   if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal: aborting"};
@@ -274,9 +282,9 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
     verdicts_.erase(verdict);
   } else {
     if (++plugin_timing_sample_ % kPluginTimingSample == 0) {
-      const auto started = std::chrono::steady_clock::now();
-      outcome = processor_.process(message, *writer_);
-      observer_.on_plugin_timed(std::chrono::steady_clock::now() - started);
+      std::fill(plugin_times_.begin(), plugin_times_.end(), std::chrono::nanoseconds{0});
+      outcome = processor_.process_timed(message, *writer_, plugin_times_);
+      observer_.on_plugin_timed(plugin_times_);
     } else {
       outcome = processor_.process(message, *writer_);
     }

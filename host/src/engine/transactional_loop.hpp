@@ -11,6 +11,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/loop_observer.hpp"
 #include "engine/options.hpp"
@@ -85,6 +86,8 @@ class TransactionalLoop {
   template <typename Call>
   void retry_while_retriable(const char* what, Call call);
   void sleep_unless_stopped(std::chrono::milliseconds duration) const;
+  // The processor runs a new chain (at start, after a reload): size the timings, tell observers.
+  void chain_started();
 
   static void rebalance_trampoline(rd_kafka_t*, rd_kafka_resp_err_t,
                                    rd_kafka_topic_partition_list_t*, void* opaque);
@@ -99,7 +102,8 @@ class TransactionalLoop {
   std::shared_ptr<spdlog::logger> log_;
   LoopObserver& observer_;
   Transactions& transactions_;
-  unsigned plugin_timing_sample_ = 0;  // times 1 record in kPluginTimingSample
+  unsigned plugin_timing_sample_ = 0;                   // times 1 record in kPluginTimingSample
+  std::vector<std::chrono::nanoseconds> plugin_times_;  // one per plugin of the running chain
 
   kafka::KafkaPtr producer_;
   kafka::KafkaPtr consumer_;

@@ -37,8 +37,7 @@ MetricsEndpoint::MetricsEndpoint(EndpointOptions options)
   reload_ = std::make_unique<ReloadMetrics>(*registry_, options_.plugins);
   for (int i = 0; i < options_.workers; ++i) {
     // One worker: no `worker` label, the series read like any single-process exporter's.
-    workers_.push_back(
-        std::make_unique<WorkerMetrics>(*registry_, options_.workers > 1 ? i : -1, options_.chain));
+    workers_.push_back(std::make_unique<WorkerMetrics>(*registry_, options_.workers > 1 ? i : -1));
   }
   server_ = std::make_unique<HttpServer>(
       options_.listen,

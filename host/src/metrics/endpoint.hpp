@@ -22,7 +22,6 @@ namespace txform::metrics {
 struct EndpointOptions {
   std::string listen = "0.0.0.0:9464";  // port 0: any free port (see port())
   int workers = 1;
-  std::string chain;  // plugin chain label for the timing histogram
   std::vector<PluginLabels> plugins;
   // /healthz fails when a worker has not polled for this long.
   std::chrono::milliseconds max_poll_silence{150000};

@@ -1,5 +1,7 @@
 #include "metrics/worker_metrics.hpp"
 
+#include <algorithm>
+
 #include "metrics/names.hpp"
 
 namespace txform::metrics {
@@ -62,7 +64,7 @@ prometheus::Labels WorkerMetrics::with(
   return labels;
 }
 
-WorkerMetrics::WorkerMetrics(prometheus::Registry& registry, int worker, const std::string& chain)
+WorkerMetrics::WorkerMetrics(prometheus::Registry& registry, int worker)
     : base_(worker < 0 ? prometheus::Labels{}
                        : prometheus::Labels{{"worker", std::to_string(worker)}}),
       commit_duration_(histogram(registry, names::kCommitDuration, base_, buckets::kCommitSeconds)),
@@ -83,8 +85,10 @@ WorkerMetrics::WorkerMetrics(prometheus::Registry& registry, int worker, const s
       produced_(counters(registry, names::kProduced), base_),
       dead_lettered_(counters(registry, names::kDeadLettered).Add(base_)),
       skipped_(counters(registry, names::kSkipped).Add(base_)),
-      plugin_duration_(histogram(registry, names::kPluginDuration, with({{"plugin", chain}}),
-                                 buckets::kPluginSeconds)),
+      plugin_durations_(prometheus::BuildHistogram()
+                            .Name(names::kPluginDuration.name)
+                            .Help(names::kPluginDuration.help)
+                            .Register(registry)),
       plugin_errors_(counters(registry, names::kPluginErrors)),
       statistics_(registry, base_) {
   health_.name = worker < 0 ? "worker 0" : "worker " + std::to_string(worker);
@@ -178,8 +182,26 @@ void WorkerMetrics::on_plugin_error(std::string_view plugin, std::string_view st
       .Increment();
 }
 
-void WorkerMetrics::on_plugin_timed(std::chrono::nanoseconds took) {
-  plugin_duration_.Observe(seconds(took));
+void WorkerMetrics::on_plugin_chain(std::span<const std::string> plugins) {
+  // The old chain's series go: a dashboard should not keep showing plugins that no longer run
+  // (their last samples stay in Prometheus's history). Once per reload, so lookups are fine.
+  std::vector<prometheus::Histogram*> next;
+  next.reserve(plugins.size());
+  for (const std::string& plugin : plugins)
+    next.push_back(&plugin_durations_.Add(with({{"plugin", plugin}}), buckets::kPluginSeconds));
+  // A plugin that stays keeps its series (Add found it): its counts go on.
+  for (auto old = plugin_duration_.begin(); old != plugin_duration_.end(); ++old) {
+    const bool removed = std::find(plugin_duration_.begin(), old, *old) != old;  // twice in it
+    if (!removed && std::find(next.begin(), next.end(), *old) == next.end())
+      plugin_durations_.Remove(*old);
+  }
+  plugin_duration_ = std::move(next);
+}
+
+void WorkerMetrics::on_plugin_timed(std::span<const std::chrono::nanoseconds> took) {
+  const size_t stages = std::min(took.size(), plugin_duration_.size());
+  for (size_t i = 0; i < stages; ++i)
+    plugin_duration_[i]->Observe(seconds(took[i]));
 }
 
 void WorkerMetrics::on_statistics(bool consumer, std::string_view json) {

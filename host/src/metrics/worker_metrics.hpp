@@ -24,8 +24,7 @@ namespace txform::metrics {
 class WorkerMetrics final : public engine::LoopObserver {
  public:
   // `worker` is the worker's index, or -1 for no `worker` label (a single-worker process).
-  // `chain` labels the plugin timing ("name@version" of each plugin, comma-separated).
-  WorkerMetrics(prometheus::Registry& registry, int worker, const std::string& chain);
+  WorkerMetrics(prometheus::Registry& registry, int worker);
 
   // Brings the gauges computed from the clock up to date; call before collecting.
   void refresh(Clock::time_point now);
@@ -44,7 +43,8 @@ class WorkerMetrics final : public engine::LoopObserver {
   void on_record_dead_lettered() override;
   void on_record_skipped() override;
   void on_plugin_error(std::string_view plugin, std::string_view status) override;
-  void on_plugin_timed(std::chrono::nanoseconds took) override;
+  void on_plugin_chain(std::span<const std::string> plugins) override;
+  void on_plugin_timed(std::span<const std::chrono::nanoseconds> took) override;
   void on_statistics(bool consumer, std::string_view json) override;
 
  private:
@@ -82,7 +82,10 @@ class WorkerMetrics final : public engine::LoopObserver {
   prometheus::Counter& skipped_;
   size_t pending_dead_lettered_ = 0;  // in the open transaction (loop thread only)
   size_t pending_skipped_ = 0;
-  prometheus::Histogram& plugin_duration_;
+  prometheus::Family<prometheus::Histogram>& plugin_durations_;
+  // One series per stage of the running chain, in chain order (a plugin twice in the chain:
+  // the same series twice). Replaced, old series removed, when the chain changes.
+  std::vector<prometheus::Histogram*> plugin_duration_;
   prometheus::Family<prometheus::Counter>& plugin_errors_;
   KafkaStatistics statistics_;
 };

@@ -8,8 +8,9 @@
  * name, version) are frozen for every ABI major, so any host can read any plugin's version and
  * refuse it by name. The host refuses a plugin whose major differs from its own. Within a major,
  * structs only grow at the end: a reader uses a field only when the writer's struct_size covers
- * it, and a behaviour change gets a new entry (say emit_v2), never an edited one. Any edit to this
- * file needs a version bump; plugin-sdk/abi/plugin.h.sha256 records the hash of each version.
+ * it, and a behaviour change gets a new entry (say emit_v2), never an edited one. Any change to a
+ * declaration needs a version bump; comments and whitespace do not (plugin-sdk/abi/plugin.h.sha256
+ * records the hash of each version's declarations).
  *
  * Threading. The host creates one instance per worker thread. One instance is never called
  * concurrently, but successive calls may come from different threads. create() and destroy() of
@@ -49,8 +50,11 @@ typedef int32_t txform_status;
 enum {
   TXFORM_STATUS_OK = 0,           /* done; the record's outputs are what was emitted */
   TXFORM_STATUS_RECORD_ERROR = 1, /* this input is bad: the host applies its error policy (e.g.
-                                     dead-letter) and moves on. Emit nothing for a record you
-                                     reject: what was already emitted is not taken back. */
+                                     dead-letter) and moves on. Outputs already emitted for it
+                                     are taken back: the host aborts the transaction, replays
+                                     from the committed offsets (calling on_abort) and applies
+                                     the policy when the record comes round, without calling
+                                     process() for it again. Reject before emitting: cheaper. */
   TXFORM_STATUS_RETRY = 2,        /* transient failure: the host aborts the transaction, calls
                                      on_abort, and replays from the last committed offsets */
   TXFORM_STATUS_FATAL = 3         /* unrecoverable: the host stops cleanly without committing */

@@ -3,6 +3,8 @@
 // plugin leaves the running one in place.
 #include <signal.h>
 
+#include <algorithm>
+#include <fstream>
 #include <regex>
 
 #include "http_client.hpp"
@@ -122,6 +124,104 @@ TEST_F(SighupReload, BrokenPluginKeepsTheRunningOneAndIsCounted) {
     EXPECT_EQ(changes(prefixes), 0) << "partition " << partition;
     EXPECT_EQ(prefixes.front(), kFirstPrefix);
   }
+}
+
+// The sampled timing's series are the running chain's plugins: the old version's go at the
+// switch, the new one's come.
+TEST_F(SighupReload, PluginTimingSeriesFollowTheNewChain) {
+  create_topics(3);
+  constexpr int64_t kCount = 20000;
+  produce_sequence(input_, partitions_, kCount, value_of);
+  install(testkit_first());
+  std::string yaml = reload_config({{"delay_us", "100"}}, kInterleaved);
+  yaml.replace(yaml.find("metrics: {enabled: false}"), 25, "metrics: {listen: \"127.0.0.1:0\"}");
+  auto txform = start(yaml);
+  ASSERT_TRUE(wait_for_output(2000)) << txform->output();
+  std::smatch port;
+  const std::string started = txform->output();
+  ASSERT_TRUE(std::regex_search(started, port, std::regex("listening on port ([0-9]+)")));
+  const int metrics_port = std::stoi(port[1].str());
+  const std::string first =
+      "txform_plugin_process_duration_seconds_count{plugin=\"testkit@1.0.0\"}";
+  const std::string next = "txform_plugin_process_duration_seconds_count{plugin=\"testkit@2.0.0\"}";
+  const auto before = http_get(metrics_port, "/metrics").body;
+  EXPECT_NE(before.find(first), std::string::npos) << before;
+  EXPECT_EQ(before.find(next), std::string::npos) << before;
+
+  install(testkit_next());
+  txform->signal(SIGHUP);
+  ASSERT_TRUE(txform->wait_for_log("generation 2 live in every worker")) << txform->output();
+  const auto after = http_get(metrics_port, "/metrics").body;
+  EXPECT_EQ(after.find(first), std::string::npos) << "the old plugin's series stayed\n" << after;
+  EXPECT_NE(after.find(next), std::string::npos) << after;
+
+  txform->signal(SIGTERM);
+  EXPECT_EQ(txform->wait(), 0) << txform->output();
+}
+
+TEST_F(SighupReload, AChangedPluginsSectionIsTakenAndABadOneRefusedAsAWhole) {
+  create_topics(3);
+  constexpr int64_t kCount = 20000;
+  produce_sequence(input_, partitions_, kCount, value_of);
+  install(testkit_first());
+  const std::string yaml = reload_config({{"delay_us", "100"}}, kInterleaved);
+  auto txform = start(yaml);
+  ASSERT_TRUE(wait_for_output(2000)) << txform->output();
+  // Rewrites the file txform was started with, replacing `from` by `to`.
+  const auto rewrite = [&](const std::string& from, const std::string& to) {
+    std::string text = yaml;
+    ASSERT_NE(text.find(from), std::string::npos) << from;
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(txform->config_path(), std::ios::trunc) << text;
+  };
+
+  // The same plugin file, another config: testkit now prefixes "conf:".
+  rewrite("delay_us: \"100\"\n", "delay_us: \"100\"\n      value_prefix: \"conf:\"\n");
+  txform->signal(SIGHUP);
+  ASSERT_TRUE(txform->wait_for_log("generation 2 live in every worker")) << txform->output();
+  ASSERT_TRUE(wait_for_output(6000)) << txform->output();
+
+  // A plugins: section naming a plugin that is not there: refused, generation 2 runs on.
+  rewrite("- name: testkit", "- name: nope");
+  txform->signal(SIGHUP);
+  ASSERT_TRUE(txform->wait_for_log("plugin reload failed, still running testkit@1.0.0"))
+      << txform->output();
+  EXPECT_NE(txform->output().find("no plugin named 'nope'"), std::string::npos) << txform->output();
+
+  expect_all_committed();
+  EXPECT_TRUE(txform->running()) << txform->output();
+  txform->signal(SIGTERM);
+  EXPECT_EQ(txform->wait(), 0) << txform->output();
+  EXPECT_EQ(count(txform->output(), "changed outside its plugins: section"), 0) << txform->output();
+  const auto outputs = expect_exactly_once_output(kCount, kCount);
+  for (int partition = 0; partition < partitions_; ++partition) {
+    const auto prefixes = prefixes_of_partition(outputs, partitions_, partition);
+    // In input order: the old settings, then the new ones, never back.
+    const auto first_new = std::find(prefixes.begin(), prefixes.end(), "conf:");
+    EXPECT_EQ(std::count(first_new, prefixes.end(), kFirstPrefix), 0) << "partition " << partition;
+  }
+  EXPECT_GT(outputs_with(outputs, kFirstPrefix), 0);
+  EXPECT_GT(outputs_with(outputs, "conf:"), 0) << "the new settings transformed no record";
+}
+
+TEST_F(SighupReload, AConfigChangedOutsidePluginsIsSaidToNeedARestart) {
+  create_topics(1);
+  produce_sequence(input_, partitions_, 1000, value_of);
+  install(testkit_first());
+  const std::string yaml = reload_config({});
+  auto txform = start(yaml);
+  ASSERT_TRUE(wait_for_output(1000)) << txform->output();
+  std::string text = yaml;
+  text.replace(text.find("group_id: "), 10, "group_id: other-");
+  std::ofstream(txform->config_path(), std::ios::trunc) << text;
+  txform->signal(SIGHUP);
+  ASSERT_TRUE(txform->wait_for_log("generation 2 live in every worker")) << txform->output();
+  EXPECT_NE(txform->output().find("changed outside its plugins: section; a reload takes only "
+                                  "plugins:, restart txform for the rest"),
+            std::string::npos)
+      << txform->output();
+  txform->signal(SIGTERM);
+  EXPECT_EQ(txform->wait(), 0) << txform->output();
 }
 
 TEST_F(SighupReload, WatchedPluginDirReloadsOnInstall) {

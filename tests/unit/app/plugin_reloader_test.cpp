@@ -25,12 +25,12 @@ class PluginReloaderTest : public ::testing::Test {
     std::filesystem::rename(dir_.path() / ".testkit.so.new", dir_.path() / "testkit.so");
   }
 
-  // A reloader for two workers, and their processors.
-  void start() {
+  // A reloader for two workers, and their processors; `reread` as txform run's config reader.
+  void start(app::PluginReloader::SourceReader reread = {}) {
     app::PluginSource source{dir_.path(), {{"testkit", {}}}, false, logger_.logger()};
     auto first = plugin::load_plugin_chain(source.dir, source.specs, false, source.logger);
     reloader_ = std::make_unique<app::PluginReloader>(
-        source, first, 2, engine::make_logger("reload-test"), &metrics_);
+        source, first, 2, engine::make_logger("reload-test"), &metrics_, std::move(reread));
     for (int worker = 0; worker < 2; ++worker)
       workers_.push_back(reloader_->processor(worker, first.make_chain()));
   }
@@ -100,6 +100,43 @@ TEST_F(PluginReloaderTest, ALaterReloadReplacesAnOfferNotYetTaken) {
   workers_[0]->switch_generation();
   EXPECT_EQ(workers_[0]->describe(), "testkit@1.0.0");
   EXPECT_FALSE(workers_[0]->generation_pending());
+}
+
+TEST_F(PluginReloaderTest, ReloadTakesThePluginSettingsItReadsAgain) {
+  dir_.copy_in(example_plugin_dir() / "passthrough.so");
+  std::vector<plugin::PluginSpec> next{{"passthrough", {}}};
+  start([&] { return app::PluginSource{dir_.path(), next, false, logger_.logger()}; });
+  ASSERT_TRUE(reloader_->reload());
+  for (auto& worker : workers_) {
+    EXPECT_EQ(worker->describe(), "testkit@1.0.0") << "switched before its transaction ended";
+    worker->switch_generation();
+    EXPECT_EQ(worker->describe(), "passthrough@1.0.0");
+  }
+  // The settings read last are the running ones now: a chain of both, in the order read.
+  next = {{"testkit", {}}, {"passthrough", {}}};
+  ASSERT_TRUE(reloader_->reload());
+  workers_[0]->switch_generation();
+  EXPECT_EQ(workers_[0]->describe(), "testkit@1.0.0,passthrough@1.0.0");
+}
+
+TEST_F(PluginReloaderTest, SettingsThatCannotBeUsedAreRefusedAsAWhole) {
+  int reads = 0;
+  start([&]() -> app::PluginSource {
+    if (++reads == 1) throw std::runtime_error("pipeline.yaml: plugins[0].name: must not be empty");
+    // Read fine, but testkit's create() refuses it: refused like a broken file.
+    return app::PluginSource{
+        dir_.path(), {{"testkit", {{"retry_every", "often"}}}}, false, logger_.logger()};
+  });
+  EXPECT_FALSE(reloader_->reload());
+  EXPECT_FALSE(reloader_->reload());
+  EXPECT_EQ(reads, 2);
+  for (auto& worker : workers_) {
+    EXPECT_FALSE(worker->generation_pending());
+    EXPECT_EQ(worker->describe(), "testkit@1.0.0");
+  }
+  const std::string text = scrape();
+  EXPECT_NE(text.find("txform_plugin_reload_failures_total 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("txform_plugin_reloads_total 0"), std::string::npos) << text;
 }
 
 }  // namespace

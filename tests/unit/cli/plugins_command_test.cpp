@@ -21,10 +21,10 @@ std::string quoted(const std::filesystem::path& path) {
   return "'" + path.string() + "'";
 }
 
-TEST(PluginsCommand, ListsTheFourExamplePluginsWithNameVersionAndAbi) {
+TEST(PluginsCommand, ListsTheExamplePluginsWithNameVersionAndAbi) {
   const auto result = run_txform("plugins --dir " + quoted(plugin_testing::example_plugin_dir()));
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  for (const char* name : {"bank-enrich", "fanout", "filter", "passthrough"}) {
+  for (const char* name : {"bank-enrich", "fanout", "filter", "passthrough", "uppercase"}) {
     EXPECT_NE(result.output.find(std::string(name) + " "), std::string::npos) << name;
   }
   EXPECT_NE(result.output.find("NAME         VERSION  ABI  FILE"), std::string::npos)
@@ -38,7 +38,7 @@ TEST(PluginsCommand, PrintsJsonForMachines) {
       run_txform("plugins --json --dir " + quoted(plugin_testing::example_plugin_dir()));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto json = nlohmann::json::parse(result.output);
-  ASSERT_EQ(json["plugins"].size(), 4u);
+  ASSERT_EQ(json["plugins"].size(), 5u);
   EXPECT_TRUE(json["errors"].empty());
   const auto& first = json["plugins"][0];
   EXPECT_EQ(first["name"], "bank-enrich");

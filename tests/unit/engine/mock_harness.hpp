@@ -186,7 +186,12 @@ class Bookkeeper final : public engine::Transactions, public engine::LoopObserve
   void on_plugin_error(std::string_view plugin, std::string_view status) override {
     next_.on_plugin_error(plugin, status);
   }
-  void on_plugin_timed(std::chrono::nanoseconds took) override { next_.on_plugin_timed(took); }
+  void on_plugin_chain(std::span<const std::string> plugins) override {
+    next_.on_plugin_chain(plugins);
+  }
+  void on_plugin_timed(std::span<const std::chrono::nanoseconds> took) override {
+    next_.on_plugin_timed(took);
+  }
   void on_statistics(bool consumer, std::string_view json) override {
     next_.on_statistics(consumer, json);
   }

@@ -1,8 +1,12 @@
 // The loop's plugin-generation hook: a pending generation takes over only once the open
 // transaction has committed, before the next record is processed.
 #include <atomic>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "engine/exit_codes.hpp"
+#include "engine/transactional_loop.hpp"
 #include "mock_harness.hpp"
 
 namespace txform::testing {
@@ -49,6 +53,32 @@ class SwitchingProcessor : public FakeProcessor {
   std::atomic<bool> pending_{false};
 };
 
+// A SwitchingProcessor whose chain has other plugins once it has switched.
+class RenamingProcessor final : public SwitchingProcessor {
+ public:
+  using SwitchingProcessor::SwitchingProcessor;
+  std::vector<std::string> plugins() const override {
+    if (switches_ == 0) return {"old@1.0"};
+    return {"first@2.0", "second@2.0"};
+  }
+};
+
+// What the loop tells an observer about its chain (engine thread; read once it has returned).
+class ChainObserver final : public engine::LoopObserver {
+ public:
+  void on_plugin_chain(std::span<const std::string> plugins) override {
+    chains.emplace_back(plugins.begin(), plugins.end());
+    sampled.push_back(0);
+  }
+  void on_plugin_timed(std::span<const std::chrono::nanoseconds> took) override {
+    if (chains.empty() || took.size() != chains.back().size()) ++mismatched;
+    if (!sampled.empty()) ++sampled.back();
+  }
+  std::vector<std::vector<std::string>> chains;
+  std::vector<int> sampled;  // timed records per chain
+  int mismatched = 0;        // timings that did not match the chain last announced
+};
+
 class TransactionalLoopReload : public MockLoopTest {};
 
 TEST_F(TransactionalLoopReload, NewGenerationStartsAfterTheOpenTransactionCommits) {
@@ -70,6 +100,27 @@ TEST_F(TransactionalLoopReload, NewGenerationStartsAfterTheOpenTransactionCommit
   EXPECT_EQ(processor.processed_at_switch_, processor.processed_at_request_)
       << "records were processed between the request and the switch";
   expect_exactly_once(kInputs, [](int) { return 1; });
+}
+
+TEST_F(TransactionalLoopReload, PluginTimingsFollowTheNewChain) {
+  constexpr int kInputs = 400;
+  produce_inputs(*cluster_, input_, kInputPartitions, 0, kInputs);
+  RenamingProcessor processor(*journal_);
+  ChainObserver observer;
+  EngineThread loop(*journal_, options(), processor, log_, &observer);
+  EXPECT_TRUE(journal_->wait_until([&] {
+    return (processor.switches_ == 1 && processor.processed_ >= kInputs) || loop.finished();
+  }));
+  loop.stop(engine::kStopCleanly);
+  ASSERT_EQ(loop.wait(), kExitOk);
+
+  const std::vector<std::vector<std::string>> chains{{"old@1.0"}, {"first@2.0", "second@2.0"}};
+  EXPECT_EQ(observer.chains, chains);
+  EXPECT_EQ(observer.mismatched, 0) << "a timing did not have one entry per plugin";
+  ASSERT_EQ(observer.sampled.size(), 2u);
+  // 1 record in 64 is timed: about 150 records ran before the switch, about 250 after.
+  EXPECT_GT(observer.sampled[0], 0);
+  EXPECT_GT(observer.sampled[1], 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "metrics/endpoint.hpp"
 #include "metrics/kafka_statistics.hpp"
 #include "metrics/worker_health.hpp"
+#include "metrics/worker_metrics.hpp"
 #include "metrics_test_support.hpp"
 
 namespace txform::testing {
@@ -95,6 +96,53 @@ TEST(KafkaStatistics, ConsumerAndProducerDocumentsBecomeGaugesInBaseUnits) {
   EXPECT_EQ(metric_value(registry, "txform_kafka_consumer_rebalances_total", worker), 4);
 }
 
+constexpr const char* kPluginDuration = "txform_plugin_process_duration_seconds";
+
+std::optional<double> plugin_series(prometheus::Registry& registry, const std::string& plugin,
+                                    Field field) {
+  return metric_value(registry, kPluginDuration, {{"plugin", plugin}, {"worker", "0"}}, field);
+}
+
+TEST(WorkerMetrics, PluginTimingIsOneSeriesPerPluginOfTheChain) {
+  prometheus::Registry registry;
+  metrics::WorkerMetrics worker(registry, 0);
+  const std::vector<std::string> chain{"filter@1.0.0", "enrich@2.1.0"};
+  worker.on_plugin_chain(chain);
+  const std::vector<std::chrono::nanoseconds> took{1ms, 3ms};
+  worker.on_plugin_timed(took);
+  worker.on_plugin_timed(took);
+  EXPECT_EQ(plugin_series(registry, "filter@1.0.0", Field::kCount), 2);
+  EXPECT_EQ(plugin_series(registry, "enrich@2.1.0", Field::kCount), 2);
+  EXPECT_DOUBLE_EQ(plugin_series(registry, "filter@1.0.0", Field::kSum).value_or(-1), 0.002);
+  EXPECT_DOUBLE_EQ(plugin_series(registry, "enrich@2.1.0", Field::kSum).value_or(-1), 0.006);
+  EXPECT_EQ(plugin_series(registry, "filter@1.0.0,enrich@2.1.0", Field::kCount), std::nullopt)
+      << "no series for the chain as a whole";
+}
+
+TEST(WorkerMetrics, AfterAReloadThePluginTimingFollowsTheNewChain) {
+  prometheus::Registry registry;
+  metrics::WorkerMetrics worker(registry, 0);
+  const std::vector<std::string> before{"filter@1.0.0", "enrich@2.1.0", "filter@1.0.0"};
+  worker.on_plugin_chain(before);
+  const std::vector<std::chrono::nanoseconds> three{1ms, 1ms, 1ms};
+  worker.on_plugin_timed(three);
+  // A plugin twice in a chain has one series, which both its stages feed.
+  EXPECT_EQ(plugin_series(registry, "filter@1.0.0", Field::kCount), 2);
+
+  const std::vector<std::string> after{"enrich@2.1.0", "mask@0.3.0"};
+  worker.on_plugin_chain(after);
+  EXPECT_EQ(plugin_series(registry, "filter@1.0.0", Field::kCount), std::nullopt)
+      << "a plugin that left the chain keeps its series";
+  EXPECT_EQ(plugin_series(registry, "enrich@2.1.0", Field::kCount), 1)
+      << "a plugin that stays keeps its counts";
+  EXPECT_EQ(plugin_series(registry, "mask@0.3.0", Field::kCount), 0);
+  const std::vector<std::chrono::nanoseconds> two{2ms, 4ms};
+  worker.on_plugin_timed(two);
+  EXPECT_EQ(plugin_series(registry, "enrich@2.1.0", Field::kCount), 2);
+  EXPECT_EQ(plugin_series(registry, "mask@0.3.0", Field::kCount), 1);
+  EXPECT_DOUBLE_EQ(plugin_series(registry, "mask@0.3.0", Field::kSum).value_or(-1), 0.004);
+}
+
 std::pair<int, std::string> get(int port, const std::string& path) {
   const auto reply = http_get(port, path);
   return {reply.status, reply.body};
@@ -104,7 +152,6 @@ TEST(MetricsEndpoint, ServesMetricsAndHealthOnOnePort) {
   metrics::EndpointOptions options;
   options.listen = "127.0.0.1:0";
   options.workers = 2;
-  options.chain = "passthrough@1.0.0";
   options.plugins = {{"passthrough", "1.0.0", "1.0"}};
   metrics::MetricsEndpoint endpoint(options);
   ASSERT_GT(endpoint.port(), 0);

@@ -39,7 +39,7 @@ class WorkerMetricsLoop : public MockLoopTest {
   }
 
   prometheus::Registry registry_;
-  metrics::WorkerMetrics metrics_{registry_, -1, "fake@1.0"};
+  metrics::WorkerMetrics metrics_{registry_, -1};
 };
 
 TEST_F(WorkerMetricsLoop, CommitsAbortsAndDeadLettersAreCounted) {

@@ -51,7 +51,8 @@ TEST(PluginCatalog, ListsTheExamplePluginsWithVersionAbiAndHash) {
     EXPECT_EQ(info.sha256, sha256_file(info.file));
     EXPECT_EQ(info.file.filename(), info.name + ".so");
   }
-  EXPECT_EQ(names, (std::set<std::string>{"bank-enrich", "fanout", "filter", "passthrough"}));
+  EXPECT_EQ(names,
+            (std::set<std::string>{"bank-enrich", "fanout", "filter", "passthrough", "uppercase"}));
 }
 
 TEST(PluginCatalog, IgnoresFilesThatAreNotPlugins) {

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "plugin/plugin_loader.hpp"
 #include "plugin_testing.hpp"
@@ -84,6 +86,48 @@ TEST_F(ChainTest, ChainedPluginsReadTheOutputOfThePreviousOne) {
   const HeaderView drop[] = {make_header("drop", "1")};
   ASSERT_TRUE(c->process(input("k", "x,y", drop), sink_).ok());
   EXPECT_EQ(sink_.records.size(), 3u);  // the filter dropped both parts
+}
+
+// No threshold on a measured time: the sink sleeps at least kSinkTime per record, so a stage
+// that counted the stages after it, or the sink, would add up to more than the call minus the
+// sink's sleeps.
+TEST_F(ChainTest, TimedProcessGivesEachPluginItsOwnTimeAndNotTheSinks) {
+  using std::chrono::nanoseconds;
+  constexpr auto kSinkTime = std::chrono::milliseconds(2);
+  auto c = chain({{"fanout", {{"separator", ","}}}, {"passthrough", {}}});
+  int writes = 0;
+  FunctionSink sink([&](const OutputRecord&) {
+    ++writes;
+    std::this_thread::sleep_for(kSinkTime);
+  });
+  constexpr nanoseconds kUntouched{-12345};
+  std::vector<nanoseconds> took{nanoseconds{0}, nanoseconds{0}, kUntouched};
+
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c->process_timed(input("k", "a,b,c"), sink, took).ok());
+  const auto call = std::chrono::steady_clock::now() - started;
+
+  ASSERT_EQ(writes, 3);
+  EXPECT_GE(took[0].count(), 0);
+  EXPECT_GE(took[1].count(), 0);
+  EXPECT_LE(took[0] + took[1], call - writes * kSinkTime) << "a stage counted the sink's time";
+  EXPECT_EQ(took[2], kUntouched) << "a slot beyond the chain was written";
+
+  // Times add up over calls; an untimed call leaves them alone.
+  const std::vector<nanoseconds> after_one = took;
+  ASSERT_TRUE(c->process(input("k", "d"), sink).ok());
+  EXPECT_EQ(took, after_one);
+  ASSERT_TRUE(c->process_timed(input("k", "e"), sink, took).ok());
+  EXPECT_GE(took[0], after_one[0]);
+  EXPECT_GE(took[1], after_one[1]);
+  // Flush after a timed call runs untimed (fanout emits nothing on flush, passthrough neither).
+  ASSERT_TRUE(c->flush(sink).ok());
+}
+
+TEST_F(ChainTest, TimedProcessNeedsASlotPerPlugin) {
+  auto c = chain({{"passthrough", {}}, {"passthrough", {}}});
+  std::vector<std::chrono::nanoseconds> took(1);
+  EXPECT_THROW(c->process_timed(input("k", "v"), sink_, took), std::invalid_argument);
 }
 
 TEST_F(ChainTest, RoutingSetByAnEarlierPluginCarriesForward) {
