@@ -1,5 +1,7 @@
 #include "engine/workers.hpp"
 
+#include <fmt/format.h>
+#include <pthread.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -48,6 +50,8 @@ int run_workers(const std::vector<EngineOptions>& workers, const ProcessorFactor
   for (size_t i = 0; i < workers.size(); ++i) {
     threads.emplace_back([&, i] {
       LoopObserver* observer = i < observers.size() ? observers[i] : nullptr;
+      // "txform-w0", ...: top -H, perf and gdb then tell the workers from librdkafka's threads.
+      pthread_setname_np(pthread_self(), fmt::format("txform-w{}", i).substr(0, 15).c_str());
       try {
         auto processor = make_processor(static_cast<int>(i));
         TransactionalLoop loop(workers[i], *processor, stop,
