@@ -12,7 +12,7 @@ import urllib.request
 import procstat
 
 PROCESSORS = ["txform-eos-w1", "txform-eos-w2", "txform-alo", "streams-eos-v2", "streams-eos-v2-t2",
-              "bare-copy", "copier", "python-loop"]
+              "bare-copy", "bare-copy-tuned", "copier", "python-loop"]
 BROKER_TOOLS = ["broker-produce", "broker-consume"]
 ALL = PROCESSORS + BROKER_TOOLS
 
@@ -86,8 +86,9 @@ def _java(classpath, main_class, args, heap="1g"):
 
 # ---- txform ----------------------------------------------------------------------------------
 
-def start_txform(paths, kafka, point, run, workdir, mode, workers):
-    """txform with the passthrough plugin; the metrics endpoint on a free port for the scrape."""
+def start_txform(paths, kafka, point, run, workdir, mode, workers, plugin="passthrough"):
+    """txform with one plugin (passthrough: a copy); the metrics endpoint on a free port for the
+    scrape."""
     config = os.path.join(workdir, f"{run.name}.yaml")
     with open(config, "w") as f:
         f.write(f"""bootstrap_servers: "{kafka.bootstrap}"
@@ -96,7 +97,7 @@ transactional_id: {run.group}
 input_topics: [{run.input}]
 output_topic: {run.output}
 plugin_dir: {paths.plugin_dir}
-plugins: [{{name: passthrough}}]
+plugins: [{{name: {plugin}}}]
 processing_guarantee: {mode}
 workers: {workers}
 # The commit interval is the sweep's; the record and byte bounds are out of its way, as the
@@ -170,11 +171,15 @@ def streams_commit_stats(output):
             "transactions": int(total) if total is not None else None}
 
 
-def start_bare_copy(paths, kafka, point, run, workdir):
+def start_bare_copy(paths, kafka, point, run, workdir, tuned=False):
     """The naive loop on txform's librdkafka: batch consume, produce, flush and commit offsets
-    every interval; at-least-once, one thread (tests/perf/peers/bare_copy/)."""
+    every interval; at-least-once, one thread (tests/perf/peers/bare_copy/). Tuned: with the
+    consumer's fetch.queue.backoff.ms that txform sets by default (20 ms instead of librdkafka's
+    1 s), so the report tells that setting apart from the rest of txform's data path."""
     args = [paths.bare_copy, "--bootstrap", kafka.bootstrap, "--group", run.group, "--input", run.input,
             "--output", run.output, "--commit-every-ms", str(point.interval_ms)]
+    if tuned:
+        args += ["-X", "fetch.queue.backoff.ms=20"]
     return Process(args, os.path.join(workdir, f"{run.name}.log"))
 
 
