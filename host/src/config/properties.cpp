@@ -78,6 +78,11 @@ PropertyList consumer_properties(const v1::Config& config, unsigned worker_index
   list.set_from_field("bootstrap.servers", config.bootstrap_servers());
   // Broker logs and quotas then name the worker, not "rdkafka".
   list.set("client.id", id, std::string(kDefault));
+  // The prefetch limit queued.min.messages is checked against the whole consumer queue (the
+  // partitions' queues forward to it), and each partition found over it waits
+  // fetch.queue.backoff.ms before fetching again: librdkafka's 1 s default left the loop idle
+  // most of each second once it had drained the queue (docs/perf/profile.md).
+  list.set("fetch.queue.backoff.ms", "20", std::string(kDefault));
   list.set_all(config.kafka().common(), "kafka.common");
   list.set_all(config.kafka().consumer(), "kafka.consumer");
   list.set_from_field("group.id", config.group_id());

@@ -36,6 +36,17 @@ TEST(Properties, ConsumerHasTheExactlyOnceSettings) {
   EXPECT_EQ(value_of(list, "transactional.id"), "<unset>");
 }
 
+// librdkafka's 1 s backoff, once its queue passes queued.min.messages, idled the loop most of
+// each second; txform's default is short, and the user's own value still wins.
+TEST(Properties, ConsumerFetchQueueBackoffIsShortUnlessConfigured) {
+  EXPECT_EQ(value_of(consumer_properties(load(kMinimal).config, 0), "fetch.queue.backoff.ms"),
+            "20");
+  const auto configured = consumer_properties(
+      load(std::string(kMinimal) + "kafka: {consumer: {fetch.queue.backoff.ms: \"500\"}}\n").config,
+      0);
+  EXPECT_EQ(value_of(configured, "fetch.queue.backoff.ms"), "500");
+}
+
 TEST(Properties, ProducerIsTransactionalAndIdempotent) {
   const auto list = producer_properties(load(kMinimal).config, 0);
   EXPECT_EQ(value_of(list, "enable.idempotence"), "true");
