@@ -82,6 +82,7 @@ TransactionalLoop::TransactionalLoop(EngineOptions options, RecordProcessor& pro
 TransactionalLoop::~TransactionalLoop() {
   // Topic handles belong to the producer: release them before it.
   writer_.reset();
+  consumer_queue_.reset();
   consumer_.reset();
   producer_.reset();
 }
@@ -164,6 +165,7 @@ void TransactionalLoop::create_consumer() {
   consumer_ = create_client(RD_KAFKA_CONSUMER, std::move(conf), options_.consumer_properties);
   // Serve the consumer's events (errors, rebalances) from rd_kafka_consumer_poll().
   rd_kafka_poll_set_consumer(consumer_.get());
+  consumer_queue_.reset(rd_kafka_queue_get_consumer(consumer_.get()));
   const config::Property* protocol =
       config::find_property(options_.consumer_properties, "group.protocol");
   consumer_protocol_ = protocol != nullptr && protocol->value == "consumer";
@@ -193,7 +195,12 @@ void TransactionalLoop::chain_started() {
 
 // ---- the poll loop ----------------------------------------------------------------------------
 
+// Records come in batches from the consumer queue: one call, one clock read, one producer poll
+// and one commit-deadline check per batch instead of per record. librdkafka serves callbacks
+// (rebalances among them) inside the batch call, and a seek makes what was fetched before it
+// stale: see take_batch() and consumer_epoch_ for how neither reaches a transaction.
 void TransactionalLoop::poll_loop() {
+  ConsumedBatch batch;
   while (stop_.load(std::memory_order_relaxed) == kRunning) {
     int timeout_ms = 100;
     if (in_transaction_) {
@@ -201,11 +208,19 @@ void TransactionalLoop::poll_loop() {
           transaction_deadline_ - std::chrono::steady_clock::now());
       timeout_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 100));
     }
-    kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_.get(), timeout_ms));
+    take_batch(batch, timeout_ms);
     observer_.on_poll();
-    if (!message && !joined_group_) check_joined_without_partitions();
+    if (batch.empty() && !joined_group_) check_joined_without_partitions();
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
-    if (message) handle_message(*message);
+    const uint64_t epoch = consumer_epoch_;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      handle_message(*batch[i]);
+      if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
+      // A rewind (abort, offsets out of range) sought back: the rest was fetched before it.
+      if (consumer_epoch_ != epoch) break;
+      if (in_transaction_ && size_bound_reached()) commit_transaction("commit bound reached");
+    }
+    batch.release();
     rd_kafka_poll(producer_.get(), 0);  // delivery reports and producer errors
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
     if (in_transaction_ && commit_due()) commit_transaction("commit bound reached");
@@ -217,6 +232,30 @@ void TransactionalLoop::poll_loop() {
     }
   }
   if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal: aborting"};
+}
+
+// Fills `batch` with what the consumer queue holds now (up to its capacity), or waits up to
+// `timeout_ms` for the first record when it holds nothing. A revoke served inside the call
+// (consumer_epoch_ moved) may have come after records of the revoked partitions were taken:
+// the batch is dropped and the partitions still assigned read again from their committed
+// offsets (the revoke committed or aborted the open transaction, so those are what was done).
+void TransactionalLoop::take_batch(ConsumedBatch& batch, int timeout_ms) {
+  const uint64_t epoch = consumer_epoch_;
+  batch.fill(consumer_queue_.get(), 0);
+  if (batch.empty() && timeout_ms > 0) {
+    batch.fill(consumer_queue_.get(), timeout_ms, 1);
+    if (!batch.empty()) batch.fill(consumer_queue_.get(), 0);
+  }
+  if (consumer_epoch_ == epoch) return;
+  if (!batch.empty()) {
+    log_->debug("dropping {} records fetched across a rebalance; rewinding", batch.size());
+  }
+  batch.release();
+  if (in_transaction_) {
+    abort_transaction_and_rewind(AbortReason::kAssignmentLost, "records fetched across a revoke");
+  } else {
+    rewind_consumer();
+  }
 }
 
 // A KIP-848 member that the coordinator gives no partition gets no rebalance callback at all
@@ -410,10 +449,13 @@ void TransactionalLoop::begin_transaction() {
   observer_.on_transaction_begin(transaction_begun_);
 }
 
-bool TransactionalLoop::commit_due() const {
+bool TransactionalLoop::size_bound_reached() const {
   return transaction_records_ >= options_.commit_max_records ||
-         transaction_bytes_ >= options_.commit_max_bytes ||
-         std::chrono::steady_clock::now() >= transaction_deadline_;
+         transaction_bytes_ >= options_.commit_max_bytes;
+}
+
+bool TransactionalLoop::commit_due() const {
+  return size_bound_reached() || std::chrono::steady_clock::now() >= transaction_deadline_;
 }
 
 kafka::PartitionListPtr TransactionalLoop::offsets_to_commit() const {
@@ -614,6 +656,7 @@ void TransactionalLoop::rewind_consumer() {
   // A seek raises each partition's version barrier before it returns, so nothing fetched before
   // it is delivered after it; it works under every rebalance protocol (assign() is refused under
   // an incremental one), and waiting for it means the fetchers have restarted.
+  ++consumer_epoch_;
   if (rd_kafka_error_t* raw_error =
           rd_kafka_seek_partitions(consumer_.get(), assignment.get(), kCallTimeoutMs)) {
     const auto error = kafka::Error::from("rewinding (seek)", raw_error);
@@ -755,6 +798,7 @@ void TransactionalLoop::on_rebalance(rd_kafka_resp_err_t err,
       observer_.on_assigned(partitions->cnt);
       return;
     }
+    ++consumer_epoch_;  // revoked: records taken from its partitions before this are stale
     if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && in_transaction_ && !pending_stop_) {
       if (rd_kafka_assignment_lost(consumer_.get())) {
         // Another member may already own these partitions: our work on them must not commit.

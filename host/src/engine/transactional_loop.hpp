@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/consumed_batch.hpp"
 #include "engine/loop_observer.hpp"
 #include "engine/options.hpp"
 #include "engine/output_writer.hpp"
@@ -58,6 +59,7 @@ class TransactionalLoop {
   void create_consumer();
   void init_transactions();
   void poll_loop();
+  void take_batch(ConsumedBatch& batch, int timeout_ms);
   void check_joined_without_partitions();
   void handle_message(const rd_kafka_message_t& message);
   void process_record(const rd_kafka_message_t& message);
@@ -65,6 +67,7 @@ class TransactionalLoop {
   bool apply_error_policy(const rd_kafka_message_t& message, const ProcessOutcome& outcome,
                           const char* status, unsigned attempt);
   void begin_transaction();
+  bool size_bound_reached() const;  // the record or byte bound (no clock read)
   bool commit_due() const;
   void commit_transaction(const char* why);
   void commit_at_least_once(std::chrono::steady_clock::time_point commit_started);
@@ -107,6 +110,9 @@ class TransactionalLoop {
 
   kafka::KafkaPtr producer_;
   kafka::KafkaPtr consumer_;
+  kafka::QueuePtr consumer_queue_;  // the consumer's own queue, batch-consumed
+  // Moves on every seek and every revoke: records taken before the move are stale.
+  uint64_t consumer_epoch_ = 0;
   std::unique_ptr<OutputWriter> writer_;
   rd_kafka_topic_t* dead_letter_topic_ = nullptr;
 
