@@ -29,7 +29,7 @@ SWEEPS = {  # each sweep moves one parameter away from the base point
 # (100 B runs count 3 x as many records/s), and seconds of start/stop around each run: only for
 # the printed time estimate.
 GUESSED_RATE = {"txform-eos-w1": 100000, "txform-eos-w2": 120000, "txform-alo": 120000,
-                "streams-eos-v2": 45000, "streams-eos-v2-t2": 60000, "bare-copy": 150000,
+                "streams-eos-v2": 45000, "streams-eos-v2-t2": 60000, "bare-copy": 150000, "bare-copy-tuned": 300000,
                 "copier": 8000, "python-loop": 80000,
                 "broker-produce": 170000, "broker-consume": 300000}
 GUESSED_OVERHEAD_S = {"streams-eos-v2": 8, "streams-eos-v2-t2": 8, "copier": 6, "python-loop": 4, "broker-produce": 4,
@@ -284,7 +284,9 @@ def _method(args):
         "avg/max only (one stream thread's with two).",
         "- bare-copy (`tests/perf/peers/bare_copy/`): the naive loop on txform's librdkafka, one thread: "
         "batch consume (512), produce each record to the same partition (idempotent, txform's linger and "
-        "batch size), flush and commit offsets every interval; at-least-once, no transactions, no plugin.",
+        "batch size), flush and commit offsets every interval; at-least-once, no transactions, no plugin. "
+        "`bare-copy-tuned` is the same loop with `fetch.queue.backoff.ms=20`, txform's consumer default "
+        "(librdkafka's 1 s backoff idles a consumer that drains its queue faster than that: docs/perf/profile.md).",
         "- TransactionalMessageCopier: `--group-mode --use-group-metadata`, one transaction per poll of "
         "at most `--transaction-size` records, set to txform's average transaction size at the same point; "
         "no commit latency exposed. Its producer is built with 512-byte batches (it is Kafka's system-test "

@@ -244,6 +244,8 @@ def _targets(rows):
                   best(["streams-eos-v2", "streams-eos-v2-t2"], size), 1.5)
             ratio("100 B: txform EOS >= 0.9 x txform ALO", eos, one("txform-alo", size), 0.9)
         ratio(f"{_size_label(size)}: txform EOS >= 1.0 x bare-copy", eos, one("bare-copy", size), 1.0)
+        ratio(f"{_size_label(size)}: txform EOS >= 1.0 x bare-copy-tuned (same fetch backoff)", eos,
+              one("bare-copy-tuned", size), 1.0)
         if size == 100:
             ratio("100 B: txform EOS CPU s per M records <= 1/3 of Streams'", eos, one("streams-eos-v2", size),
                   1 / 3, key="cpu_s_per_million", at_most=True)

@@ -62,8 +62,8 @@ def _processor(system, point, records, run, ctx, row, copier_transaction_size):
     elif system.startswith("streams-eos-v2"):
         threads = 2 if system.endswith("-t2") else 1
         process = systems.start_streams(paths, kafka, point, run, ctx.workdir, threads)
-    elif system == "bare-copy":
-        process = systems.start_bare_copy(paths, kafka, point, run, ctx.workdir)
+    elif system.startswith("bare-copy"):
+        process = systems.start_bare_copy(paths, kafka, point, run, ctx.workdir, tuned=system.endswith("-tuned"))
     elif system == "copier":
         process = systems.start_copier(paths, kafka, point, run, ctx.workdir, copier_transaction_size)
         row["note"] = f"transaction size {copier_transaction_size} records"
