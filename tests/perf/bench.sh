@@ -81,8 +81,9 @@ step "$([ "$smoke" = 1 ] && echo "smoke run" || echo "benchmark") against $boots
 harness
 
 if [ "$publish" = 1 ]; then
-  rm -rf docs/perf
+  # The report's files are replaced; profile.md (written by hand from profile.sh) stays.
   mkdir -p docs/perf
+  find docs/perf -maxdepth 1 -type f ! -name profile.md -delete
   cp "$out"/report.md "$out"/*.csv docs/perf/
   cp "$out"/*.png docs/perf/ 2>/dev/null || true
   echo "published to docs/perf/"
