@@ -493,6 +493,9 @@ void TransactionalLoop::commit_transaction(const char* why) {
     commit_at_least_once(commit_started);
     return;
   }
+  // Outputs not yet delivered when the commit starts: the commit waits for them (debug log).
+  const int undelivered = rd_kafka_outq_len(producer_.get());
+  auto offsets_sent = commit_started;
   try {
     if (!offsets_.empty()) {
       // Fresh group metadata on every commit (KIP-447): the broker fences us if a rebalance
@@ -503,6 +506,7 @@ void TransactionalLoop::commit_transaction(const char* why) {
         return transactions_.send_offsets(producer_.get(), offsets.get(), group.get(),
                                           kCallTimeoutMs);
       });
+      offsets_sent = std::chrono::steady_clock::now();
     }
     // A timed-out commit is ambiguous: retry the commit itself, never abort (KAFKA-17754).
     retry_while_retriable("commit_transaction",
@@ -513,10 +517,14 @@ void TransactionalLoop::commit_transaction(const char* why) {
                                  std::string(why) + ": " + error.what());
     return;
   }
-  const std::chrono::duration<double, std::milli> took =
-      std::chrono::steady_clock::now() - commit_started;
-  log_->debug("committed {} records, {} bytes in {:.3f} ms ({})", transaction_records_,
-              transaction_bytes_, took.count(), why);
+  using Millis = std::chrono::duration<double, std::milli>;
+  const Millis took = std::chrono::steady_clock::now() - commit_started;
+  const Millis sending_offsets = offsets_sent - commit_started;
+  log_->debug(
+      "committed {} records, {} bytes in {:.3f} ms ({:.3f} ms sending offsets; {} outputs "
+      "undelivered at the start) ({})",
+      transaction_records_, transaction_bytes_, took.count(), sending_offsets.count(), undelivered,
+      why);
   transaction_committed(commit_started);
 }
 
