@@ -213,23 +213,19 @@ void TransactionalLoop::poll_loop() {
     if (batch.empty() && !joined_group_) check_joined_without_partitions();
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
     const uint64_t epoch = consumer_epoch_;
-    for (size_t i = 0; i < batch.size(); ++i) {
+    // A rewind (abort, offsets out of range) sought back: the rest was fetched before it.
+    for (size_t i = 0; i < batch.size() && consumer_epoch_ == epoch; ++i) {
       handle_message(*batch[i]);
       if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
-      // A rewind (abort, offsets out of range) sought back: the rest was fetched before it.
       if (consumer_epoch_ != epoch) break;
       if (in_transaction_ && size_bound_reached()) commit_transaction("commit bound reached");
+      switch_chain_if_reloaded();
     }
     batch.release();
     rd_kafka_poll(producer_.get(), 0);  // delivery reports and producer errors
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
     if (in_transaction_ && commit_due()) commit_transaction("commit bound reached");
-    if (processor_.generation_pending()) {
-      // A reloaded plugin chain takes over at a transaction boundary (commit first).
-      commit_transaction("plugin reload");
-      processor_.switch_generation();
-      chain_started();
-    }
+    switch_chain_if_reloaded();
   }
   if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal: aborting"};
 }
@@ -256,6 +252,15 @@ void TransactionalLoop::take_batch(ConsumedBatch& batch, int timeout_ms) {
   } else {
     rewind_consumer();
   }
+}
+
+// A reloaded plugin chain takes over at a transaction boundary (commit first), at the next
+// record: the rest of a batch is the new chain's.
+void TransactionalLoop::switch_chain_if_reloaded() {
+  if (!processor_.generation_pending()) return;
+  commit_transaction("plugin reload");
+  processor_.switch_generation();
+  chain_started();
 }
 
 // A KIP-848 member that the coordinator gives no partition gets no rebalance callback at all

@@ -60,6 +60,7 @@ class TransactionalLoop {
   void init_transactions();
   void poll_loop();
   void take_batch(ConsumedBatch& batch, int timeout_ms);
+  void switch_chain_if_reloaded();
   void check_joined_without_partitions();
   void handle_message(const rd_kafka_message_t& message);
   void process_record(const rd_kafka_message_t& message);
