@@ -439,8 +439,9 @@ bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
 void TransactionalLoop::begin_transaction() {
   if (options_.exactly_once) {
     if (rd_kafka_error_t* raw = transactions_.begin(producer_.get())) {
-      const auto error = kafka::Error::from("begin_transaction", raw);
-      throw Stop{error.is_fatal() ? kExitKafkaFatal : kExitPluginFatal, error.what()};
+      // Fatal or not (a previous transaction not ended, ...), it is Kafka's failure, not a
+      // plugin's: a restart begins from the committed offsets.
+      throw Stop{kExitKafkaFatal, kafka::Error::from("begin_transaction", raw).what()};
     }
   }
   in_transaction_ = true;
