@@ -303,7 +303,7 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
   writer_->begin_input();
 
   ProcessOutcome outcome;
-  const char* status = "RECORD_ERROR";
+  RejectStatus status = RejectStatus::kRecordError;
   unsigned attempt = 1;
   RecordId id;
   const bool replayed = !verdicts_.empty() || !retry_attempts_.empty();
@@ -315,7 +315,7 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
   }
   if (auto verdict = replayed ? verdicts_.find(id) : verdicts_.end(); verdict != verdicts_.end()) {
     // Decided before the abort that took back this record's partial output.
-    // Its status was decided then too: RECORD_ERROR, RETRY_EXHAUSTED or PRODUCE_FAILED.
+    // Its status was decided then too.
     outcome = std::move(verdict->second.first);
     status = verdict->second.second;
     verdicts_.erase(verdict);
@@ -345,7 +345,7 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
     }
     if (outcome.status == Status::ok && writer_->failed_for_input()) {
       outcome = {Status::record_error, writer_->failure(), "(output)"};
-      status = "PRODUCE_FAILED";
+      status = RejectStatus::kProduceFailed;
     }
   }
 
@@ -370,7 +370,7 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
       outcome.status = Status::record_error;
       outcome.message = "still failing after " + std::to_string(options_.max_retries) +
                         " retries: " + outcome.message;
-      status = "RETRY_EXHAUSTED";
+      status = RejectStatus::kRetryExhausted;
       [[fallthrough]];
     case Status::record_error:
       if (writer_->written_for_input() > 0) {
@@ -395,16 +395,17 @@ void TransactionalLoop::process_record(const rd_kafka_message_t& message) {
 }
 
 bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
-                                           const ProcessOutcome& outcome, const char* status,
+                                           const ProcessOutcome& outcome, RejectStatus status,
                                            unsigned attempt) {
   const std::string where = describe(message);
   switch (options_.on_record_error) {
     case ErrorPolicy::kFail:
-      throw Stop{kExitPluginFatal, std::string(status) + " on " + where + " (plugin " +
+      throw Stop{kExitPluginFatal, std::string(to_string(status)) + " on " + where + " (plugin " +
                                        outcome.plugin + "): " + outcome.message +
                                        "; error policy is fail"};
     case ErrorPolicy::kSkip:
-      log_->warn("skipping {} ({}, plugin {}): {}", where, status, outcome.plugin, outcome.message);
+      log_->warn("skipping {} ({}, plugin {}): {}", where, to_string(status), outcome.plugin,
+                 outcome.message);
       observer_.on_record_skipped();
       return true;
     case ErrorPolicy::kDeadLetter: {
@@ -426,7 +427,7 @@ bool TransactionalLoop::apply_error_policy(const rd_kafka_message_t& message,
                    "cannot dead-letter " + where + ": " + writer_->failure()};
       }
       log_->warn("dead-lettered {} to {} ({}, plugin {}): {}", where, options_.dead_letter_topic,
-                 status, outcome.plugin, outcome.message);
+                 to_string(status), outcome.plugin, outcome.message);
       observer_.on_record_dead_lettered();
       return true;
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/consumed_batch.hpp"
+#include "engine/dead_letter.hpp"
 #include "engine/loop_observer.hpp"
 #include "engine/options.hpp"
 #include "engine/output_writer.hpp"
@@ -65,7 +66,7 @@ class TransactionalLoop {
   void process_record(const rd_kafka_message_t& message);
   // False when the transaction was aborted instead (the record will be replayed).
   bool apply_error_policy(const rd_kafka_message_t& message, const ProcessOutcome& outcome,
-                          const char* status, unsigned attempt);
+                          RejectStatus status, unsigned attempt);
   void begin_transaction();
   bool size_bound_reached() const;  // the record or byte bound (no clock read)
   bool commit_due() const;
@@ -127,7 +128,7 @@ class TransactionalLoop {
   // Records replayed after an abort: plugin RETRY attempts, and verdicts decided before the
   // abort (a record whose outputs were partly written when it failed).
   std::map<RecordId, unsigned> retry_attempts_;
-  std::map<RecordId, std::pair<ProcessOutcome, const char*>> verdicts_;  // with its status
+  std::map<RecordId, std::pair<ProcessOutcome, RejectStatus>> verdicts_;  // with its status
 
   // Set on SIGTERM: retries of the final commit give up (and abort) after shutdown_timeout.
   std::optional<std::chrono::steady_clock::time_point> shutdown_deadline_;
