@@ -92,22 +92,27 @@ void TransactionalLoop::poll_loop() {
     for (size_t i = 0; i < batch.size(); ++i) {
       handle_message(*batch[i]);
       if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
-      // A rewind (abort, offsets out of range) sought back: the rest was fetched before it.
-      if (recovery_.consumer_epoch() != epoch) break;
       if (in_transaction_ && size_bound_reached()) commit_transaction("commit bound reached");
+      if (processor_.generation_pending()) switch_generation();  // one atomic load
+      // A rewind (abort, offsets out of range, a failed commit) sought back: the rest was
+      // fetched before it.
+      if (recovery_.consumer_epoch() != epoch) break;
     }
     batch.release();
     rd_kafka_poll(producer_.get(), 0);  // delivery reports and producer errors
     if (pending_stop_) throw Stop{pending_stop_->first, pending_stop_->second};
     if (in_transaction_ && commit_due()) commit_transaction("commit bound reached");
-    if (processor_.generation_pending()) {
-      // A reloaded plugin chain takes over at a transaction boundary (commit first).
-      commit_transaction("plugin reload");
-      processor_.switch_generation();
-      chain_started();
-    }
+    if (processor_.generation_pending()) switch_generation();
   }
   if (stop_.load() == kStopNow) throw Stop{kExitForced, "second signal: aborting"};
+}
+
+// A reloaded plugin chain takes over at a transaction boundary (commit first), before the next
+// record: no transaction mixes two generations.
+void TransactionalLoop::switch_generation() {
+  commit_transaction("plugin reload");
+  processor_.switch_generation();
+  chain_started();
 }
 
 // Fills `batch` with what the consumer queue holds now (up to its capacity), or waits up to

@@ -49,6 +49,7 @@ class TransactionalLoop {
   void init_transactions();
   void subscribe();
   void poll_loop();
+  void switch_generation();
   void take_batch(ConsumedBatch& batch, int timeout_ms);
   void check_joined_without_partitions();
   void handle_message(const rd_kafka_message_t& message);
