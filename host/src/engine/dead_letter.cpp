@@ -8,7 +8,7 @@
 namespace txform::engine {
 
 std::string make_dead_letter(const rd_kafka_message_t& input, const ProcessOutcome& why,
-                             const std::string& status, unsigned attempt) {
+                             RejectStatus status, unsigned attempt) {
   txform::v1::DeadLetter letter;
   if (input.key != nullptr) letter.set_key(static_cast<const char*>(input.key), input.key_len);
   if (input.payload != nullptr) {
@@ -24,7 +24,7 @@ std::string make_dead_letter(const rd_kafka_message_t& input, const ProcessOutco
   letter.set_source_partition(input.partition);
   letter.set_source_offset(input.offset);
   letter.set_plugin(why.plugin);
-  letter.set_status(status);
+  letter.set_status(to_string(status));
   letter.set_message(why.message);
   letter.set_attempt(attempt);
   letter.set_failed_at_ms(std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -1,30 +1,31 @@
-// One worker's exactly-once consume-transform-produce loop (see transactional_loop.cpp).
+// One worker's exactly-once consume-transform-produce loop: the state machine is
+// transactional_loop.cpp, its clients and callbacks loop_clients.cpp; what becomes of rejected
+// records is RecordOutcomes, where the consumer reads again from OffsetRecovery.
 #pragma once
 
 #include <spdlog/logger.h>
 
 #include <atomic>
 #include <chrono>
-#include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/consumed_batch.hpp"
+#include "engine/input_offsets.hpp"
 #include "engine/loop_observer.hpp"
+#include "engine/loop_stop.hpp"
+#include "engine/offset_recovery.hpp"
 #include "engine/options.hpp"
 #include "engine/output_writer.hpp"
+#include "engine/record_outcomes.hpp"
 #include "engine/record_processor.hpp"
 #include "engine/transactions.hpp"
 #include "kafka/handles.hpp"
 
 namespace txform::engine {
-
-// Shared by every worker of a process: 0 run, 1 stop cleanly (commit), 2 stop now (abort).
-enum StopLevel : int { kRunning = 0, kStopCleanly = 1, kStopNow = 2 };
 
 class TransactionalLoop {
  public:
@@ -41,55 +42,33 @@ class TransactionalLoop {
   int run();
 
  private:
-  struct PartitionKey {
-    rd_kafka_topic_t* topic;
-    int32_t partition;
-    bool operator==(const PartitionKey&) const = default;
-  };
-  struct PartitionKeyHash {
-    size_t operator()(const PartitionKey& key) const {
-      return std::hash<const void*>()(key.topic) ^ static_cast<size_t>(key.partition);
-    }
-  };
-  using RecordId = std::tuple<std::string, int32_t, int64_t>;  // topic, partition, offset
-
   kafka::KafkaPtr create_client(rd_kafka_type_t type, kafka::ConfPtr conf,
                                 const config::PropertyList& properties);
   void create_producer();
   void create_consumer();
   void init_transactions();
+  void subscribe();
   void poll_loop();
+  void switch_generation();
   void take_batch(ConsumedBatch& batch, int timeout_ms);
-  void switch_chain_if_reloaded();
   void check_joined_without_partitions();
   void handle_message(const rd_kafka_message_t& message);
   void process_record(const rd_kafka_message_t& message);
-  // False when the transaction was aborted instead (the record will be replayed).
-  bool apply_error_policy(const rd_kafka_message_t& message, const ProcessOutcome& outcome,
-                          const char* status, unsigned attempt);
+  ProcessOutcome run_chain(const rd_kafka_message_t& message);  // timing a sample of records
   void begin_transaction();
   bool size_bound_reached() const;  // the record or byte bound (no clock read)
   bool commit_due() const;
   void commit_transaction(const char* why);
   void commit_at_least_once(std::chrono::steady_clock::time_point commit_started);
   void transaction_committed(std::chrono::steady_clock::time_point commit_started);
-  void forget_committed_retries();
   void abort_transaction_and_rewind(AbortReason reason, const std::string& why, bool rewind = true);
-  void fetch_committed_offsets(rd_kafka_topic_partition_list_t* partitions,
-                               bool give_up_on_stop = false);
-  void rewind_consumer();
-  void restart_fetching(rd_kafka_topic_partition_list_t* stopped,
-                        rd_kafka_topic_partition_list_t* assignment);
-  bool incremental_protocol() const;
-  void handle_offset_out_of_range(const rd_kafka_message_t& message);
+  void abort_or_rewind(AbortReason reason, const std::string& why);
   void shutdown();
   void abort_after_failure();
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   int assignment_size() const;
-  kafka::PartitionListPtr offsets_to_commit() const;
-  template <typename Call>
-  void retry_while_retriable(const char* what, Call call);
-  void sleep_unless_stopped(std::chrono::milliseconds duration) const;
+  // Calls `call` until it succeeds; throws its error when it is not retriable.
+  void retry_while_retriable(const char* what, const std::function<rd_kafka_error_t*()>& call);
   // The processor runs a new chain (at start, after a reload): size the timings, tell observers.
   void chain_started();
 
@@ -112,33 +91,20 @@ class TransactionalLoop {
   kafka::KafkaPtr producer_;
   kafka::KafkaPtr consumer_;
   kafka::QueuePtr consumer_queue_;  // the consumer's own queue, batch-consumed
-  // Moves on every seek and every revoke: records taken before the move are stale.
-  uint64_t consumer_epoch_ = 0;
   std::unique_ptr<OutputWriter> writer_;
-  rd_kafka_topic_t* dead_letter_topic_ = nullptr;
+  RecordOutcomes outcomes_;  // RETRY counts, verdicts kept across aborts, the error policy
+  OffsetRecovery recovery_;  // committed offsets, rewinds (and the consumer epoch), out of range
 
   // The open transaction: next offset to commit per input partition, and its size.
   bool in_transaction_ = false;
   std::chrono::steady_clock::time_point transaction_deadline_;
   std::chrono::steady_clock::time_point transaction_begun_;
-  std::unordered_map<PartitionKey, int64_t, PartitionKeyHash> offsets_;
+  InputOffsets offsets_;
   size_t transaction_records_ = 0;
   size_t transaction_bytes_ = 0;
 
-  // Records replayed after an abort: plugin RETRY attempts, and verdicts decided before the
-  // abort (a record whose outputs were partly written when it failed).
-  std::map<RecordId, unsigned> retry_attempts_;
-  std::map<RecordId, std::pair<ProcessOutcome, const char*>> verdicts_;  // with its status
-
   // Set on SIGTERM: retries of the final commit give up (and abort) after shutdown_timeout.
   std::optional<std::chrono::steady_clock::time_point> shutdown_deadline_;
-  // Start offsets that replace the committed ones at the next rewind (offsets out of range), and
-  // since when a partition's log has been found ending before its committed offset.
-  std::map<std::pair<std::string, int32_t>, int64_t> start_overrides_;
-  std::map<std::pair<std::string, int32_t>, std::chrono::steady_clock::time_point> behind_since_;
-  std::chrono::milliseconds out_of_range_backoff_{500};
-  // An abort's rewind was skipped because the assignment was lost (rewind_consumer()).
-  bool rewind_pending_ = false;
   bool delivery_failed_ = false;    // at-least-once: a failed delivery forbids committing offsets
   bool consumer_protocol_ = false;  // group.protocol=consumer (KIP-848)
   bool joined_group_ = false;       // a first assignment, or (KIP-848) a member epoch, was seen

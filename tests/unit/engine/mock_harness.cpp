@@ -65,6 +65,10 @@ rd_kafka_error_t* Bookkeeper::init(rd_kafka_t* producer, int timeout_ms) {
 }
 
 rd_kafka_error_t* Bookkeeper::begin(rd_kafka_t* producer) {
+  const rd_kafka_resp_err_t injected = journal_.read([&] { return journal_.begin_error; });
+  if (injected != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return rd_kafka_error_new(injected, "injected by the test");
+  }
   rd_kafka_error_t* error = Transactions::begin(producer);
   if (error != nullptr) return error;
   journal_.mutate([&] {

@@ -117,6 +117,9 @@ class Journal {
 
   std::vector<Transaction> transactions;  // in begin order
   int open = -1;                          // index of the open transaction, -1 when none
+  // Set by a test: begin_transaction answers this error (neither fatal nor retriable) instead
+  // of being called.
+  rd_kafka_resp_err_t begin_error = RD_KAFKA_RESP_ERR_NO_ERROR;
   int init_calls = 0, init_retriable = 0;
   int send_offsets_calls = 0, send_offsets_retriable = 0;
   int commit_calls = 0, commit_retriable = 0;

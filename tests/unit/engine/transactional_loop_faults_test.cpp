@@ -156,6 +156,29 @@ TEST_F(TransactionalLoopFaults, FencedAtInitProducerIdExitsWithKafkaFatal) {
   });
 }
 
+// Counts what the loop reports as a plugin's failure (the plugin error metric's source).
+class PluginErrors : public engine::LoopObserver {
+ public:
+  void on_plugin_error(std::string_view, std::string_view) override { ++count; }
+  std::atomic<int> count{0};
+};
+
+// begin_transaction refused without librdkafka calling the producer fatal (here __STATE, as
+// when a previous transaction has not ended) is still Kafka's failure, not a plugin's.
+TEST_F(TransactionalLoopFaults, NonFatalBeginTransactionErrorExitsWithKafkaFatal) {
+  journal_->mutate([&] { journal_->begin_error = RD_KAFKA_RESP_ERR__STATE; });
+  PluginErrors plugin_errors;
+  FakeProcessor processor(*journal_, [](int) { return Script{}; });
+  EngineThread engine(*journal_, options(), processor, log_, &plugin_errors);
+  EXPECT_EQ(engine.wait(), kExitKafkaFatal);  // returns by itself, at the first record
+  EXPECT_EQ(plugin_errors.count.load(), 0);
+  EXPECT_TRUE(journal_->logged("stopping: begin_transaction: injected by the test"));
+  journal_->read([&] {
+    EXPECT_TRUE(journal_->process_calls.empty());
+    EXPECT_TRUE(journal_->transactions.empty());
+  });
+}
+
 TEST_F(TransactionalLoopFaults, FencedAtEndTxnExitsWithKafkaFatalAndARestartLosesNothing) {
   push(kEndTxn, {RD_KAFKA_RESP_ERR_PRODUCER_FENCED});
   {
