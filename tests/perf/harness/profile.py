@@ -59,8 +59,16 @@ def main():
             before = _thread_cpu(process.popen.pid)
             time.sleep(2)
             _write_thread_cpu(prefix + ".thread-cpu.txt", before, _thread_cpu(process.popen.pid), 2)
-            _perf(["-F", str(args.frequency), "-e", "cpu-clock"], process, prefix + ".on-cpu", args.seconds)
-            _perf(["-e", "sched:sched_switch"], process, prefix + ".off-cpu", args.seconds)
+            # Recorded back to back while the copy is saturated; summarised afterwards (perf report
+            # on DWARF stacks takes longer than the run has left).
+            names = _thread_names(process.popen.pid)
+            switches = _record_switches(prefix + ".off-cpu-time.data", min(args.seconds, 2))
+            on_cpu = _perf_record(["-F", str(args.frequency), "-e", "cpu-clock"], process, prefix + ".on-cpu",
+                                  args.seconds)
+            off_cpu = _perf_record(["-e", "sched:sched_switch"], process, prefix + ".off-cpu", args.seconds)
+            _off_cpu_time(switches, names, prefix + ".off-cpu-time.txt", min(args.seconds, 2))
+            _perf_report(on_cpu, prefix + ".on-cpu")
+            _perf_report(off_cpu, prefix + ".off-cpu")
             done = kafka.wait_group_committed(run.group, source, targets, process.alive, 600)
             cpu_s, _ = process.sample()
             print(f"{case}: {args.records / (done - process.started):.0f} records/s over the whole run "
@@ -88,13 +96,17 @@ def _with_plugin_dir(paths, plugin_dir):
     return copy
 
 
-def _perf(event_args, process, prefix, seconds):
-    """perf record with DWARF call graphs on every thread of the process, then two summaries:
-    by thread, and by thread and symbol (callers folded in: where the time is spent)."""
+def _perf_record(event_args, process, prefix, seconds):
+    """perf record with DWARF call graphs on every thread of the process; returns the data file."""
     data = prefix + ".data"
     subprocess.run(["perf", "record", "-q", "-o", data, "--call-graph", "dwarf,16384", *event_args,
                     "-p", str(process.popen.pid), "--", "sleep", str(seconds)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return data
+
+
+def _perf_report(data, prefix):
+    """Two summaries: by thread, and by thread and symbol (callers folded in)."""
     report = ["perf", "report", "-i", data, "--stdio", "--no-children"]
     with open(prefix + ".threads.txt", "w") as f:
         subprocess.run(report + ["--sort", "comm", "-g", "none"], stdout=f, stderr=subprocess.DEVNULL, check=True)
@@ -102,6 +114,74 @@ def _perf(event_args, process, prefix, seconds):
         subprocess.run(report + ["--sort", "comm,sym", "--percent-limit", "1", "-g", "caller,0.5,callee,function,percent",
                                  "--max-stack", "24"], stdout=f, stderr=subprocess.DEVNULL, check=True)
     os.unlink(data)  # hundreds of MB with DWARF stacks; the summaries are what is kept
+
+
+def _thread_names(pid):
+    names = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                names[int(tid)] = f.read().strip()
+        except FileNotFoundError:
+            pass
+    return names
+
+
+def _record_switches(data, seconds):
+    """Every sched_switch on the machine: a thread's switch-in happens in another task's
+    context, so recording the process alone (-p) cannot see it."""
+    subprocess.run(["perf", "record", "-q", "-a", "-o", data, "-e", "sched:sched_switch",
+                    "--call-graph", "dwarf,8192", "--", "sleep", str(seconds)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return data
+
+
+def _off_cpu_time(data, names, path, seconds):
+    """Off-CPU time, not switch counts: for each of the process's threads (`names`: tid -> name),
+    the time from each switch-out to its next switch-in, summed by the innermost user frames of
+    the stack it left on. A switch-out in state R was a preemption: the thread wanted the CPU."""
+    tids = set(names)
+    script = subprocess.run(["perf", "script", "-i", data, "-F", "tid,time,trace,ip,sym"],
+                            capture_output=True, text=True, check=True).stdout
+    os.unlink(data)
+    left, totals, by_stack = {}, {}, {}
+    event = None
+    for line in script.splitlines() + [""]:
+        if not line.strip():
+            if event:
+                time_s, prev_pid, next_pid, preempted, frames = event
+                if prev_pid in tids:
+                    # libc's wait wrappers say nothing: the first frame of librdkafka's or ours does.
+                    while len(frames) > 1 and frames[0].startswith("_"):
+                        frames = frames[1:]
+                    left[prev_pid] = (time_s, ["(preempted)"] if preempted else frames)
+                if next_pid in left:
+                    out_s, out_frames = left.pop(next_pid)
+                    key = (next_pid, " < ".join(out_frames[:5]))
+                    by_stack[key] = by_stack.get(key, 0) + time_s - out_s
+                    totals[next_pid] = totals.get(next_pid, 0) + time_s - out_s
+            event = None
+            continue
+        if event is None and "prev_pid=" in line:
+            head = line.split()
+            time_s = float(head[1].rstrip(":"))
+            prev_pid = int(line.split("prev_pid=")[1].split()[0])
+            next_pid = int(line.split("next_pid=")[1].split()[0])
+            preempted = line.split("prev_state=")[1].split()[0].startswith("R")
+            event = (time_s, prev_pid, next_pid, preempted, [])
+        elif event is not None:
+            # "<address> <symbol>": kernel frames (the switch itself) and unknown ones left out.
+            parts = line.split(None, 1)
+            if len(parts) == 2 and not parts[0].startswith("ffffffff") and parts[1] != "[unknown]":
+                event[4].append(parts[1].replace(" (inlined)", ""))
+    with open(path, "w") as f:
+        f.write(f"# off-CPU time per thread over {seconds:.0f} s (switch-out to switch-in), and where:"
+                " the innermost user frames at the switch-out\n")
+        for tid in sorted(totals, key=lambda t: -totals[t]):
+            f.write(f"\n{100 * totals[tid] / seconds:5.1f} % off CPU  {names.get(tid)} ({tid})\n")
+            stacks = sorted(((v, k[1]) for k, v in by_stack.items() if k[0] == tid), reverse=True)
+            for value, stack in stacks[:8]:
+                f.write(f"   {100 * value / seconds:5.1f} %  {stack}\n")
 
 
 def _thread_cpu(pid):
