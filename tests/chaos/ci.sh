@@ -18,16 +18,31 @@ work=$(mktemp -d /tmp/txform-chaos.XXXXXX)
 kafka_dir=$work/kafka
 started=$SECONDS
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# Three consecutive free ports for the clients, three for the quorum.
+# Three consecutive free ports for the clients, three for the quorum, all below the kernel's
+# ephemeral range: the brokers are stopped and restarted during the run, and a port inside that
+# range can be taken meanwhile as the local port of some client's outgoing connection (a broker
+# once failed to restart with "Address already in use" that way).
 free_port_run() {
-  local p i ok
-  for _ in $(seq 50); do
-    p=$(free_port); ok=1
-    for i in 1 2; do python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1',$((p + i))))" 2>/dev/null || ok=0; done
-    [ "$ok" = 1 ] && [ "$p" -lt 65000 ] && { echo "$p"; return; }
-  done
-  echo "ci.sh: no run of three free ports" >&2; return 1
+  python3 - <<'PY'
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(200):
+    p = random.randrange(10000, low - 3)
+    sockets = []
+    try:
+        for port in (p, p + 1, p + 2):
+            s = socket.socket()
+            s.bind(("127.0.0.1", port))
+            sockets.append(s)
+    except OSError:
+        continue
+    finally:
+        for s in sockets:
+            s.close()
+    print(p)
+    sys.exit(0)
+sys.exit("ci.sh: no run of three free ports below the ephemeral range")
+PY
 }
 
 status=1
