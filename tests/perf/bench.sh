@@ -35,13 +35,12 @@ while [ $# -gt 0 ]; do
 done
 
 step() { printf '\n==== perf: %s\n' "$*"; }
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/txform"
-kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' deploy/kafka/pom.xml)
+. "$here/lib.sh"
 out=${out:-build/perf/$(date -u +%Y%m%dT%H%M%SZ)}
 harness() {
-  "$cache/perf-venv/bin/python" "$here/harness/bench.py" --bootstrap "${bootstrap:-127.0.0.1:0}" \
-    --build-dir "${build_dir:-$root/build/release}" --out "$out" --cache-dir "$cache" \
-    --kafka-version "$kafka_version" --root "$root" --command="$command_line" "${harness_args[@]}"
+  "$perf_cache/perf-venv/bin/python" "$here/harness/bench.py" --bootstrap "${bootstrap:-127.0.0.1:0}" \
+    --build-dir "${build_dir:-$root/build/release}" --out "$out" --cache-dir "$perf_cache" \
+    --kafka-version "$perf_kafka_version" --root "$root" --command="$command_line" "${harness_args[@]}"
 }
 
 step "setup (Python venv, Kafka Streams peer, Kafka tools)"
@@ -50,31 +49,11 @@ if [ "$estimate" = 1 ]; then harness; exit; fi
 
 if [ -z "$build_dir" ]; then
   step "build: preset release (txform, passthrough, bare-copy)"
-  cmake --preset release >/dev/null
-  nice -n 10 cmake --build --preset release --target txform passthrough txform-bare-copy -j2
-  build_dir=$root/build/release
+  perf_build_release txform passthrough txform-bare-copy
 fi
-
-broker_dir=""
-cleanup() {
-  local status=$?
-  if [ -n "$broker_dir" ]; then
-    deploy/kafka/kafka-local.sh stop --data-dir "$broker_dir" >/dev/null 2>&1 || true
-    rm -rf "$broker_dir"
-  fi
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 if [ -z "$bootstrap" ]; then
   step "Kafka broker on free loopback ports"
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-  broker_dir=$(mktemp -d /tmp/txform-perf-kafka.XXXXXX)
-  port=$(free_port)
-  # The benchmark's broker gets more heap than the tests' default: it holds gigabytes of input.
-  TXFORM_KAFKA_HEAP=${TXFORM_KAFKA_HEAP:-1g} deploy/kafka/kafka-local.sh start --port "$port" \
-    --controller-port "$(free_port)" --data-dir "$broker_dir"
-  bootstrap=127.0.0.1:$port
+  perf_start_broker perf
 fi
 
 step "$([ "$smoke" = 1 ] && echo "smoke run" || echo "benchmark") against $bootstrap"

@@ -20,35 +20,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v perf >/dev/null || { echo "profile: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/txform"
-kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' deploy/kafka/pom.xml)
+. "$here/lib.sh"
 out=${out:-build/perf/profile-$(date -u +%Y%m%dT%H%M%SZ)}
 "$here/setup.sh"
-if [ -z "$build_dir" ]; then
-  cmake --preset release >/dev/null
-  nice -n 10 cmake --build --preset release --target txform passthrough discard txform-bare-copy -j2
-  build_dir=$root/build/release
-fi
-broker_dir=""
-cleanup() {
-  local status=$?
-  if [ -n "$broker_dir" ]; then
-    deploy/kafka/kafka-local.sh stop --data-dir "$broker_dir" >/dev/null 2>&1 || true
-    rm -rf "$broker_dir"
-  fi
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-if [ -z "$bootstrap" ]; then
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-  broker_dir=$(mktemp -d /tmp/txform-profile-kafka.XXXXXX)
-  port=$(free_port)
-  TXFORM_KAFKA_HEAP=${TXFORM_KAFKA_HEAP:-1g} deploy/kafka/kafka-local.sh start --port "$port" \
-    --controller-port "$(free_port)" --data-dir "$broker_dir"
-  bootstrap=127.0.0.1:$port
-fi
-"$cache/perf-venv/bin/python" "$here/harness/profile.py" --bootstrap "$bootstrap" \
-  --build-dir "$build_dir" --cache-dir "$cache" --kafka-version "$kafka_version" --root "$root" \
+[ -n "$build_dir" ] || perf_build_release txform passthrough discard txform-bare-copy
+[ -n "$bootstrap" ] || perf_start_broker profile
+"$perf_cache/perf-venv/bin/python" "$here/harness/profile.py" --bootstrap "$bootstrap" \
+  --build-dir "$build_dir" --cache-dir "$perf_cache" --kafka-version "$perf_kafka_version" --root "$root" \
   --out "$out" "${args[@]}"
 echo "profile: summaries in $out"
