@@ -75,6 +75,9 @@ def parse_args(argv):
     p.add_argument("--base-interval-ms", type=int, default=BASE["interval_ms"])
     p.add_argument("--base-size", type=int, default=BASE["size"], help="record bytes at the base point")
     p.add_argument("--base-partitions", type=int, default=BASE["partitions"])
+    p.add_argument("--txform-producer", action="append", default=[], metavar="PROPERTY=VALUE",
+                   help="a librdkafka producer property for txform's runs (repeatable), over the "
+                   "harness's own " + ", ".join(f"{k}={v}" for k, v in systems.TXFORM_PRODUCER.items()))
     p.add_argument("--repeat", type=int, default=3,
                    help="runs of every system at every point, interleaved (the order rotates each "
                         "repeat); the report gives the median with min-max (default 3)")
@@ -156,6 +159,12 @@ def main(argv):
     if args.estimate_only:
         return 0
 
+    for setting in args.txform_producer:
+        key, sep, value = setting.partition("=")
+        if not sep or not key:
+            print(f"bench: --txform-producer {setting!r}: expected PROPERTY=VALUE", file=sys.stderr)
+            return 2
+        systems.TXFORM_PRODUCER[key] = value
     paths = systems.Paths(args.root, args.build_dir, args.cache_dir, args.kafka_version)
     kafka = Kafka(args.bootstrap)
     workdir = tempfile.mkdtemp(prefix="txform-perf-")

@@ -86,10 +86,16 @@ def _java(classpath, main_class, args, heap="1g"):
 
 # ---- txform ----------------------------------------------------------------------------------
 
+# txform's producer settings in every run: the peers' producers batch as much (Kafka Streams'
+# linger is 100 ms under EOS). bench.py's --txform-producer overrides them, for sweeping them.
+TXFORM_PRODUCER = {"linger.ms": "5", "batch.size": "1000000"}
+
+
 def start_txform(paths, kafka, point, run, workdir, mode, workers, plugin="passthrough"):
     """txform with one plugin (passthrough: a copy); the metrics endpoint on a free port for the
     scrape."""
     config = os.path.join(workdir, f"{run.name}.yaml")
+    producer = ", ".join(f'{key}: "{value}"' for key, value in TXFORM_PRODUCER.items())
     with open(config, "w") as f:
         f.write(f"""bootstrap_servers: "{kafka.bootstrap}"
 group_id: {run.group}
@@ -105,7 +111,7 @@ workers: {workers}
 commit: {{interval_ms: {point.interval_ms}, max_records: 1000000000, max_bytes: 4294967295}}
 transaction_timeout_ms: {max(60000, 10 * point.interval_ms)}
 metrics: {{listen: "127.0.0.1:0"}}
-kafka: {{producer: {{linger.ms: "5", batch.size: "1000000"}}}}
+kafka: {{producer: {{{producer}}}}}
 """)
     return Process([paths.txform, "run", "--config", config], os.path.join(workdir, f"{run.name}.log"))
 
