@@ -1,6 +1,8 @@
 #include "config/properties.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <stdexcept>
 
 #include "config/identity.hpp"
@@ -94,6 +96,23 @@ PropertyList consumer_properties(const v1::Config& config, unsigned worker_index
   return list.take();
 }
 
+std::uint64_t default_producer_queue_kbytes(const v1::Config& config) {
+  return std::max<std::uint64_t>(2048, 2 * ((producer_message_max_bytes(config) + 1023) / 1024));
+}
+
+std::uint64_t producer_message_max_bytes(const v1::Config& config) {
+  std::uint64_t bytes = 1000000;  // librdkafka's default
+  for (const auto* map : {&config.kafka().common(), &config.kafka().producer()}) {
+    const auto found = map->find("message.max.bytes");
+    if (found == map->end()) continue;
+    std::uint64_t value = 0;
+    const auto [end, ec] =
+        std::from_chars(found->second.data(), found->second.data() + found->second.size(), value);
+    if (ec == std::errc() && end == found->second.data() + found->second.size()) bytes = value;
+  }
+  return bytes;
+}
+
 PropertyList producer_properties(const v1::Config& config, unsigned worker_index) {
   const std::string id = worker_id(config, worker_index);
   ListBuilder list(Client::kProducer);
@@ -107,6 +126,13 @@ PropertyList producer_properties(const v1::Config& config, unsigned worker_index
   // and Java's request.timeout.ms; librdkafka wants it no longer than the transaction timeout.
   list.set("socket.timeout.ms",
            std::to_string(std::min<std::uint32_t>(30000, config.transaction_timeout_ms())),
+           std::string(kDefault));
+  // A commit waits for every output still queued, so the producer queue's depth is the commit's
+  // latency: librdkafka's 1 GB default let a saturated 1 KB pipeline queue about 100 MB and
+  // commits took 300 ms at the median, 2 s at p99. 2 MB still keeps the broker busy on loopback
+  // (docs/perf/profile.md has the sweep); it grows with message.max.bytes so the largest record
+  // always fits.
+  list.set("queue.buffering.max.kbytes", std::to_string(default_producer_queue_kbytes(config)),
            std::string(kDefault));
   list.set_all(config.kafka().common(), "kafka.common");
   list.set_all(config.kafka().producer(), "kafka.producer");

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/locked_properties.hpp"
+#include "config/properties.hpp"
 
 namespace txform::config {
 namespace {
@@ -220,6 +221,28 @@ class Checker {
     check_kafka_map(config_.kafka().common(), "kafka.common");
     check_kafka_map(config_.kafka().consumer(), "kafka.consumer");
     check_kafka_map(config_.kafka().producer(), "kafka.producer");
+    check_producer_queue();
+  }
+
+  // librdkafka answers QUEUE_FULL, for ever, to a record larger than the whole producer queue:
+  // refuse a queue that cannot hold one record of message.max.bytes.
+  void check_producer_queue() {
+    for (const auto& [section, map] : {std::pair{"kafka.producer", &config_.kafka().producer()},
+                                       std::pair{"kafka.common", &config_.kafka().common()}}) {
+      const auto found = map->find("queue.buffering.max.kbytes");
+      if (found == map->end()) continue;
+      std::uint64_t kbytes = 0;
+      const std::string& text = found->second;
+      if (std::from_chars(text.data(), text.data() + text.size(), kbytes).ec != std::errc()) return;
+      const std::uint64_t largest = producer_message_max_bytes(config_);
+      if (kbytes * 1024 < largest) {
+        error(std::string(section) + ".queue.buffering.max.kbytes",
+              fmt::format("{} KB cannot hold one record of message.max.bytes ({} bytes): such a "
+                          "record could never be produced; raise it to at least {}",
+                          kbytes, largest, (largest + 1023) / 1024));
+      }
+      return;  // kafka.producer wins over kafka.common
+    }
   }
 
   // metrics.listen is host:port (port 0: any free port, logged at startup).

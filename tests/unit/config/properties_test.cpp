@@ -47,6 +47,18 @@ TEST(Properties, ConsumerFetchQueueBackoffIsShortUnlessConfigured) {
   EXPECT_EQ(value_of(configured, "fetch.queue.backoff.ms"), "500");
 }
 
+TEST(Properties, ProducerQueueIsShortAndHoldsTheLargestRecord) {
+  // The commit's latency is the depth of this queue (docs/perf/profile.md).
+  EXPECT_EQ(value_of(producer_properties(load(kMinimal).config, 0), "queue.buffering.max.kbytes"),
+            "2048");
+  const auto large_records = producer_properties(
+      load(kMinimal + "kafka: {common: {message.max.bytes: \"5000000\"}}\n").config, 0);
+  EXPECT_EQ(value_of(large_records, "queue.buffering.max.kbytes"), "9766");
+  const auto configured = producer_properties(
+      load(kMinimal + "kafka: {producer: {queue.buffering.max.kbytes: \"65536\"}}\n").config, 0);
+  EXPECT_EQ(value_of(configured, "queue.buffering.max.kbytes"), "65536");
+}
+
 TEST(Properties, ProducerIsTransactionalAndIdempotent) {
   const auto list = producer_properties(load(kMinimal).config, 0);
   EXPECT_EQ(value_of(list, "enable.idempotence"), "true");

@@ -154,6 +154,16 @@ TEST(Validate, SocketTimeoutAboveTheTransactionTimeoutIsRefusedWithItsPath) {
   EXPECT_NO_THROW(load(kMinimal + "kafka: {producer: {socket.timeout.ms: \"60000\"}}\n"));
 }
 
+TEST(Validate, ProducerQueueSmallerThanOneRecordIsRefusedWithItsPath) {
+  expect_invalid("kafka: {producer: {queue.buffering.max.kbytes: \"512\"}}\n",
+                 "kafka.producer.queue.buffering.max.kbytes", "message.max.bytes (1000000 bytes)");
+  expect_invalid(
+      "kafka: {common: {queue.buffering.max.kbytes: \"4096\"}, producer: {message.max.bytes: "
+      "\"8000000\"}}\n",
+      "kafka.common.queue.buffering.max.kbytes", "at least 7813");
+  EXPECT_NO_THROW(load(kMinimal + "kafka: {producer: {queue.buffering.max.kbytes: \"977\"}}\n"));
+}
+
 TEST(Validate, GroupProtocolIsLocked) {
   expect_invalid("kafka: {consumer: {group.protocol: consumer}}\n", "kafka.consumer.group.protocol",
                  "group_protocol");
